@@ -1,0 +1,47 @@
+# Two commands for a fresh clone: `make run` and `make test`. Everything else is set up on demand.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help run test setup lint check-python migrate seed
+
+help:
+	@echo "make run   - set up, migrate, seed the demo district and start web + Celery worker + beat on http://127.0.0.1:$(PORT)"
+	@echo "make test  - set up and run the whole test suite (DATABASE_URL / REDIS_URL select PostgreSQL / Redis)"
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.x)")'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | check-python
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Bootstrap, its icons and Chart.js come from the npm registry (package-lock.json), never a CDN.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.env:
+	@echo "DJANGO_DEBUG=true" > .env
+	@echo "Created .env for local development (DJANGO_DEBUG=true)."
+
+setup: $(VENV)/.installed node_modules/.installed
+
+run: setup .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py setup_schedules
+	@echo ""
+	@echo "Portal: http://127.0.0.1:$(PORT)/   (Ctrl-C stops the web server, worker and beat)"
+	@echo "E-mails are written to var/mail/."
+	WEB_PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .

@@ -1,0 +1,93 @@
+"""Demo district on sd.example: run it as often as you like, it converges on the same data."""
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Membership, OrgUnit, User
+from registry.models import Platform
+
+DEMO_PASSWORD = "demo-pass-1311"
+
+UNITS = [
+    ("ridgeview", "Ridgeview Elementary", OrgUnit.Kind.SCHOOL, "https://ridgeview.sd.example"),
+    ("lakeside", "Lakeside Secondary", OrgUnit.Kind.SCHOOL, "https://lakeside.sd.example"),
+    ("cedar-hill", "Cedar Hill Middle", OrgUnit.Kind.SCHOOL, "https://cedarhill.sd.example"),
+    ("learning-services", "Learning Services Department", OrgUnit.Kind.DEPARTMENT, "https://sd.example/learning"),
+]
+
+# email, first, last, flags, [(unit code, role, title)]
+USERS = [
+    ("teacher@sd.example", "Tara", "Teacher", {}, [("ridgeview", Membership.Role.EMPLOYEE, "Grade 5 teacher")]),
+    ("teacher2@sd.example", "Theo", "Teacher", {}, [("lakeside", Membership.Role.EMPLOYEE, "Science teacher")]),
+    (
+        "principal@sd.example",
+        "Priya",
+        "Principal",
+        {},
+        [
+            ("ridgeview", Membership.Role.APPROVER, "Principal"),
+            ("ridgeview", Membership.Role.EMPLOYEE, "Principal"),
+        ],
+    ),
+    (
+        "principal2@sd.example",
+        "Paul",
+        "Principal",
+        {},
+        [
+            ("lakeside", Membership.Role.APPROVER, "Principal"),
+            ("lakeside", Membership.Role.EMPLOYEE, "Principal"),
+        ],
+    ),
+    ("comms@sd.example", "Casey", "Communications", {"is_communications_manager": True}, []),
+    ("admin@sd.example", "Alex", "Admin", {"is_district_admin": True, "is_staff": True, "is_superuser": True}, []),
+]
+
+PLATFORMS = [
+    ("Instagram", True, "https://help.instagram.com/581066165581870", True),
+    ("YouTube", True, "https://www.youtube.com/t/terms", True),
+    ("Facebook", True, "https://www.facebook.com/terms.php", False),
+    ("Edublogs", True, "https://edublogs.org/terms-of-service/", True),
+    ("TikTok", False, "https://www.tiktok.com/legal/terms-of-service", True),
+]
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo district (sd.example) with its users, units and platforms."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        units = {}
+        for code, name, kind, url in UNITS:
+            units[code], _ = OrgUnit.objects.update_or_create(
+                code=code, defaults={"name": name, "kind": kind, "website_url": url, "is_active": True}
+            )
+        for name, approved, rules_url, comments_off in PLATFORMS:
+            Platform.objects.update_or_create(
+                name=name,
+                defaults={"is_approved": approved, "rules_url": rules_url, "supports_comments_off": comments_off},
+            )
+        for email, first, last, flags, memberships in USERS:
+            user, created = User.objects.update_or_create(
+                email=email, defaults={"first_name": first, "last_name": last, "is_active": True, **flags}
+            )
+            # Keep the stored hash when the password is already right, so reruns change nothing.
+            if created or not user.check_password(DEMO_PASSWORD):
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+            for code, role, title in memberships:
+                Membership.objects.update_or_create(
+                    user=user, org_unit=units[code], role=role, defaults={"title": title}
+                )
+        self.stdout.write(self.style.SUCCESS("Demo district ready on sd.example."))
+        self.stdout.write(f"Every demo user signs in with the password {DEMO_PASSWORD}:")
+        for email, first, last, flags, memberships in USERS:
+            roles = ", ".join(f"{Membership.Role(r).label} of {units[c].name}" for c, r, _ in memberships)
+            extra = ", ".join(
+                k.removeprefix("is_").replace("_", " ")
+                for k, v in flags.items()
+                if v and k != "is_staff" and k != "is_superuser"
+            )
+            self.stdout.write(f"  {email:24} {roles or extra}")

@@ -1,0 +1,101 @@
+"""Account requests: an employee asks the principal or supervisor before setting up a
+professional social media account (AP 1311 §1.2.3, §1.4.6).
+
+States: draft → submitted → changes_requested ↔ submitted → approved | rejected;
+withdrawn by the requester at any time before a decision. Transitions live in services.py.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .acknowledgements import CODE_CHOICES
+
+
+class AccountRequest(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Waiting for decision"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Purpose(models.TextChoices):  # §1.2.1
+        INSTRUCTIONAL = "instructional", "Instructional"
+        EDUCATIONAL = "educational", "Educational"
+        EXTRACURRICULAR = "extracurricular", "Extra-curricular program"
+
+    class Network(models.TextChoices):  # §1.4.4
+        PRIVATE = "private", "Private network (e.g. one class or grade)"
+        PUBLIC = "public", "Public network"
+
+    class Comments(models.TextChoices):  # §1.4.3
+        OFF = "off", "Off"
+        MODERATED = "moderated", "Moderated (reviewed before they appear)"
+        ON = "on", "On (monitored every day)"
+
+    OPEN_STATES = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED)
+    DECIDED_STATES = (Status.APPROVED, Status.REJECTED)
+
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="account_requests")
+    org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="account_requests")
+    platform = models.ForeignKey("registry.Platform", on_delete=models.PROTECT, related_name="account_requests")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+
+    title = models.CharField("site name", max_length=120, help_text="e.g. “Room 12 Grade 5 class page”.")
+    school_based = models.BooleanField(
+        "school-based site",
+        default=True,
+        help_text="School-based sites serve instructional, educational or extra-curricular matters "
+        "(§1.2.1); others must align with the district's mission (§1.2.2).",
+    )
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, blank=True)
+    mission_alignment = models.TextField(blank=True)
+    description = models.TextField()
+    intended_audience = models.CharField(max_length=200)
+    network = models.CharField(max_length=10, choices=Network.choices, default=Network.PRIVATE)
+    public_justification = models.TextField(blank=True)
+    comment_setting = models.CharField(max_length=10, choices=Comments.choices, default=Comments.OFF)
+    account_email = models.EmailField("district e-mail for the account")
+    identification_text = models.TextField()
+    school_website_url = models.URLField("link to the school or unit website")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["org_unit", "status", "submitted_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="approved_request_has_decider",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.platform}, {self.org_unit})"
+
+
+class Acknowledgement(models.Model):
+    """One recorded acknowledgement of one statement, with its version and time (§1.2.3 etc.)."""
+
+    request = models.ForeignKey(AccountRequest, on_delete=models.CASCADE, related_name="acknowledgements")
+    statement = models.CharField(max_length=30, choices=CODE_CHOICES)
+    statement_version = models.CharField(max_length=20)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["request", "statement"]
+        constraints = [models.UniqueConstraint(fields=["request", "statement"], name="ack_unique_statement")]
+
+    def __str__(self):
+        return f"{self.statement} v{self.statement_version} by {self.acknowledged_by_id}"

@@ -1,0 +1,85 @@
+"""The fixed cast every test can use (see ../shared/STYLE.md, "Tests").
+
+school_a / school_b; teacher (employee of A), colleague (employee of A), teacher_b (employee of B),
+principal (approver of A), principal_b (approver of B), comms (communications manager),
+district_admin. All passwords are accounts.factories.TEST_PASSWORD.
+"""
+
+import pytest
+
+from accounts.factories import MembershipFactory, OrgUnitFactory, UserFactory
+from accounts.models import Membership
+
+
+@pytest.fixture
+def school_a(db):
+    return OrgUnitFactory(name="Ridgeview Elementary", code="ridgeview")
+
+
+@pytest.fixture
+def school_b(db):
+    return OrgUnitFactory(name="Lakeside Secondary", code="lakeside")
+
+
+def _member(unit, role=Membership.Role.EMPLOYEE, **user_kwargs):
+    user = UserFactory(**user_kwargs)
+    MembershipFactory(user=user, org_unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def teacher(school_a):
+    return _member(school_a, email="teacher@sd.example", first_name="Tara", last_name="Teacher")
+
+
+@pytest.fixture
+def colleague(school_a):
+    return _member(school_a, email="colleague@sd.example", first_name="Cole", last_name="League")
+
+
+@pytest.fixture
+def teacher_b(school_b):
+    return _member(school_b, email="teacher.b@sd.example", first_name="Theo", last_name="Bee")
+
+
+@pytest.fixture
+def principal(school_a):
+    user = _member(
+        school_a, Membership.Role.APPROVER, email="principal@sd.example", first_name="Priya", last_name="Principal"
+    )
+    MembershipFactory(user=user, org_unit=school_a, role=Membership.Role.EMPLOYEE)
+    return user
+
+
+@pytest.fixture
+def principal_b(school_b):
+    return _member(
+        school_b, Membership.Role.APPROVER, email="principal.b@sd.example", first_name="Paul", last_name="Bee"
+    )
+
+
+@pytest.fixture
+def comms(db):
+    return UserFactory(email="comms@sd.example", is_communications_manager=True)
+
+
+@pytest.fixture
+def district_admin(db):
+    return UserFactory(email="admin@sd.example", is_district_admin=True, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)` → the test client signed in as that user."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # PBKDF2 is deliberately slow; tests do not need it to be.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,28 @@
+from django.contrib import admin, messages
+
+from . import tasks
+from .models import Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """District admins watch delivery here: filter on 'Failed permanently' to see what never went out."""
+
+    list_display = ["created_at", "recipient", "kind", "subject", "email_status", "email_attempts", "read_at"]
+    list_filter = ["email_status", "kind", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["recipient__email", "subject", "kind"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in Notification._meta.fields]
+    actions = ["retry_email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Retry e-mail delivery")
+    def retry_email(self, request, queryset):
+        count = queryset.exclude(email_status=Notification.EmailStatus.SKIPPED).update(
+            email_status=Notification.EmailStatus.PENDING, email_attempts=0
+        )
+        tasks.flush_outbox.delay()
+        self.message_user(request, f"{count} notification(s) queued again.", messages.SUCCESS)

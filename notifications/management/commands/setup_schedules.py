@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+
+from notifications.schedules import SCHEDULES
+
+
+class Command(BaseCommand):
+    help = "Create the portal's periodic tasks in django-celery-beat (existing ones are left as admins set them)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        created = 0
+        for schedule in SCHEDULES:
+            if PeriodicTask.objects.filter(name=schedule.name).exists():
+                continue
+            kwargs = {"name": schedule.name, "task": schedule.task, "description": schedule.description}
+            if schedule.every_minutes:
+                kwargs["interval"], _ = IntervalSchedule.objects.get_or_create(
+                    every=schedule.every_minutes, period=IntervalSchedule.MINUTES
+                )
+            else:
+                kwargs["crontab"], _ = CrontabSchedule.objects.get_or_create(
+                    timezone=settings.TIME_ZONE, **schedule.crontab
+                )
+            PeriodicTask.objects.create(**kwargs)
+            created += 1
+        self.stdout.write(f"Periodic tasks: {created} created, {len(SCHEDULES) - created} already present.")

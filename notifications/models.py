@@ -1,0 +1,47 @@
+"""What the portal told whom: an outbox row first, then in-app display and e-mail delivery.
+
+A notification is created in the same transaction as the state change that caused it, so it is
+never lost; the e-mail is sent afterwards by a Celery task that claims the row with a conditional
+UPDATE, so it is never sent twice.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class Notification(models.Model):
+    class EmailStatus(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed permanently"
+        SKIPPED = "skipped", "In-app only"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=60, db_index=True, help_text="e.g. request.submitted")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    url = models.CharField(max_length=500, blank=True, help_text="Where the recipient acts on it.")
+    # Same person, reason and period → one notification, even if a sweep runs twice.
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    email_status = models.CharField(
+        max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING, db_index=True
+    )
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    email_last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.recipient.email}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
