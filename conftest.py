@@ -83,3 +83,13 @@ def client_for(client):
 def _fast_password_hasher(settings):
     # PBKDF2 is deliberately slow; tests do not need it to be.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters must not leak from one test (or run) to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

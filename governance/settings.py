@@ -15,7 +15,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 # A local `.env` (made by `make run` for development, never committed) is read first; real
 # environment variables always win over it.
-if (BASE_DIR / ".env").is_file():
+if env.bool("DJANGO_READ_DOT_ENV", default=True) and (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -24,7 +24,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-ap1311"
-SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else None)
+SECRET_KEY = env("SECRET_KEY", default="") or (_DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY (only DJANGO_DEBUG=true has a development default).")
 
@@ -33,7 +33,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # AP 1311 §1.1.1: professional activity uses a district address. Sign-up, sign-in and every
 # address the portal records for an account must be on one of these domains.
-DISTRICT_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in env.list("DISTRICT_EMAIL_DOMAINS", default=["sd.example"])]
+DISTRICT_EMAIL_DOMAINS = [d.strip().lower().lstrip("@") for d in env.list("DISTRICT_EMAIL_DOMAINS", default=["sd.example"])]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -107,8 +107,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+# Cache (sessions' rate limits, allauth's rate limits): Redis when configured; a separate database
+# index from the broker is advisable (CACHE_REDIS_URL), since the test suite flushes the cache.
+CACHE_REDIS_URL = env("CACHE_REDIS_URL", default=REDIS_URL)
+if CACHE_REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -1,0 +1,46 @@
+"""A real Celery worker (in a thread of this process) consumes from the configured broker:
+Redis when REDIS_URL is set, kombu's file-system transport otherwise."""
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.core import mail
+
+from governance.celery import app
+from notifications.models import Notification
+from notifications.services import notify
+
+
+@pytest.fixture
+def worker(transactional_db):
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+
+
+def _wait_for(predicate, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_broker_matches_the_environment():
+    if settings.REDIS_URL:
+        assert app.conf.broker_url.startswith("redis://")
+    else:
+        assert app.conf.broker_url == "filesystem://"
+
+
+def test_notification_email_is_sent_by_a_real_worker(worker, teacher):
+    notification = notify(recipient=teacher, kind="test.roundtrip", subject="Round trip", body="Hello from the worker")
+    # notify() queues the e-mail on commit; in a transactional test the commit happened already.
+    assert _wait_for(lambda: Notification.objects.get(pk=notification.pk).email_status == "sent"), (
+        Notification.objects.get(pk=notification.pk).email_status
+    )
+    sent = [m for m in mail.outbox if m.subject == "Round trip"]
+    assert len(sent) == 1
+    assert sent[0].to == [teacher.email]
