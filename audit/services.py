@@ -1,10 +1,15 @@
+import csv
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from .middleware import current_source_ip
 from .models import AuditEvent
+
+# Spreadsheet programs execute cells that start with these characters (formula injection).
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def record_event(
@@ -30,3 +35,31 @@ def record_event(
         source_ip=current_source_ip(),
         details=details or {},
     )
+
+
+def safe_csv_cell(value) -> str:
+    """Neutralise spreadsheet formulas in exported text (prefix with an apostrophe)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
+
+
+def export_events_csv(*, actor, events, stream, filters: dict[str, Any]) -> int:
+    """Write the given events as CSV to `stream` and audit the export itself. Returns the row count."""
+    writer = csv.writer(stream)
+    writer.writerow(["time", "actor", "action", "object", "unit", "source_ip", "details"])
+    count = 0
+    for event in events.iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                timezone.localtime(event.created_at).isoformat(timespec="seconds"),
+                safe_csv_cell(event.actor.email if event.actor else "system"),
+                safe_csv_cell(event.action),
+                safe_csv_cell(event.target_repr),
+                safe_csv_cell(event.org_unit.name if event.org_unit else ""),
+                event.source_ip or "",
+                safe_csv_cell(event.details),
+            ]
+        )
+        count += 1
+    record_event(actor=actor, action="audit.exported", details={"rows": count, "filters": filters})
+    return count

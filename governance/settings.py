@@ -33,7 +33,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # AP 1311 §1.1.1: professional activity uses a district address. Sign-up, sign-in and every
 # address the portal records for an account must be on one of these domains.
-DISTRICT_EMAIL_DOMAINS = [d.strip().lower().lstrip("@") for d in env.list("DISTRICT_EMAIL_DOMAINS", default=["sd.example"])]
+DISTRICT_EMAIL_DOMAINS = [
+    d.strip().lower().lstrip("@") for d in env.list("DISTRICT_EMAIL_DOMAINS", default=["sd.example"])
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "notifications",
     "approvals",
     "registry",
+    "outreach",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("registry/", include("registry.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("audit.urls")),
+    path("outreach/", include("outreach.urls")),
     path("auth/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

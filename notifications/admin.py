@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from . import tasks
+from . import services, tasks
 from .models import Notification
 
 
@@ -19,10 +19,8 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Retry e-mail delivery")
+    @admin.action(description="Retry e-mail delivery (failed or waiting)")
     def retry_email(self, request, queryset):
-        count = queryset.exclude(email_status=Notification.EmailStatus.SKIPPED).update(
-            email_status=Notification.EmailStatus.PENDING, email_attempts=0
-        )
+        count = services.retry_failed(queryset.values_list("pk", flat=True))
         tasks.flush_outbox.delay()
         self.message_user(request, f"{count} notification(s) queued again.", messages.SUCCESS)

@@ -133,6 +133,15 @@ def pending_email_ids(limit: int = 500) -> list[int]:
     )
 
 
+def retry_failed(notification_ids) -> int:
+    """Put the given notifications' e-mails back in the outbox (district admin action)."""
+    return (
+        Notification.objects.filter(pk__in=list(notification_ids))
+        .exclude(email_status__in=[Notification.EmailStatus.SKIPPED, Notification.EmailStatus.SENT])
+        .update(email_status=Notification.EmailStatus.PENDING, email_attempts=0, email_claimed_at=None)
+    )
+
+
 def mark_read(*, user, notification_id: int | None = None) -> int:
     """Mark one (or, without an id, all) of the user's notifications read."""
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)

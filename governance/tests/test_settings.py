@@ -19,12 +19,18 @@ PRINT_SETTINGS = (
 def _run(code_or_args, env_overrides, tmp_path):
     # A clean environment: none of pytest-env's test settings, none of the developer's.
     env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
-    env.update({"DJANGO_SETTINGS_MODULE": "governance.settings", "VAR_DIR": str(tmp_path / "var"),
-                "DJANGO_READ_DOT_ENV": "false"})
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "governance.settings",
+            "VAR_DIR": str(tmp_path / "var"),
+            "DJANGO_READ_DOT_ENV": "false",
+        }
+    )
     env.update(env_overrides)
     args = [sys.executable, "-c", code_or_args] if isinstance(code_or_args, str) else [sys.executable, *code_or_args]
-    return subprocess.run(args, env={**env, "PYTHONPATH": str(BASE_DIR)}, cwd=tmp_path, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        args, env={**env, "PYTHONPATH": str(BASE_DIR)}, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_embedded_defaults_need_no_services(tmp_path):
@@ -41,14 +47,18 @@ def test_embedded_defaults_need_no_services(tmp_path):
 
 
 def test_services_and_rules_come_from_the_environment(tmp_path):
-    result = _run(PRINT_SETTINGS, {
-        "SECRET_KEY": "x" * 60,
-        "DATABASE_URL": "postgres://portal:pw@db.internal:5432/portal",
-        "REDIS_URL": "redis://cache.internal:6379/2",
-        "TIME_ZONE": "America/Toronto",
-        "DISTRICT_EMAIL_DOMAINS": "sd99.ca, @staff.sd99.ca",
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-    }, tmp_path)
+    result = _run(
+        PRINT_SETTINGS,
+        {
+            "SECRET_KEY": "x" * 60,
+            "DATABASE_URL": "postgres://portal:pw@db.internal:5432/portal",
+            "REDIS_URL": "redis://cache.internal:6379/2",
+            "TIME_ZONE": "America/Toronto",
+            "DISTRICT_EMAIL_DOMAINS": "sd99.ca, @staff.sd99.ca",
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        },
+        tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
     assert values["db"] == "django.db.backends.postgresql"

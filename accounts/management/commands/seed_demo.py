@@ -83,7 +83,7 @@ class Command(BaseCommand):
                 )
         self.stdout.write(self.style.SUCCESS("Demo district ready on sd.example."))
         self.stdout.write(f"Every demo user signs in with the password {DEMO_PASSWORD}:")
-        for email, first, last, flags, memberships in USERS:
+        for email, _first, _last, flags, memberships in USERS:
             roles = ", ".join(f"{Membership.Role(r).label} of {units[c].name}" for c, r, _ in memberships)
             extra = ", ".join(
                 k.removeprefix("is_").replace("_", " ")

@@ -1,0 +1,30 @@
+import django_filters
+from django import forms
+
+from accounts.models import OrgUnit, User
+from accounts.selectors import units_approved_by
+
+from .models import AuditEvent
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    org_unit = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.none(), label="Unit", empty_label="All units")
+    actor = django_filters.CharFilter(field_name="actor__email", lookup_expr="icontains", label="Who (e-mail)")
+    action = django_filters.ChoiceFilter(choices=(), label="Action", empty_label="All actions")
+    target = django_filters.CharFilter(field_name="target_repr", lookup_expr="icontains", label="Object")
+    since = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = AuditEvent
+        fields = ["org_unit", "actor", "action", "target", "since", "until"]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["org_unit"].queryset = units_approved_by(user)
+        actions = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
+        self.filters["action"].extra["choices"] = [(a, a) for a in actions]
