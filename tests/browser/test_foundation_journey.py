@@ -38,7 +38,9 @@ def test_sign_in_page_has_no_serious_accessibility_violations(page, live_server,
     assert axe_violations(page) == []
 
 
-def test_employee_and_approver_homes_have_no_serious_accessibility_violations(page, live_server, login, axe_violations, demo):
+def test_employee_and_approver_homes_have_no_serious_accessibility_violations(
+    page, live_server, login, axe_violations, demo
+):
     login(page, "teacher@sd.example", "demo-pass-1311")
     assert axe_violations(page) == []
     page.context.clear_cookies()
