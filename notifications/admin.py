@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from . import services, tasks
-from .models import Notification
+from .models import Notification, SweepRun
 
 
 @admin.register(Notification)
@@ -24,3 +24,18 @@ class NotificationAdmin(admin.ModelAdmin):
         count = services.retry_failed(queryset.values_list("pk", flat=True))
         tasks.flush_outbox.delay()
         self.message_user(request, f"{count} notification(s) queued again.", messages.SUCCESS)
+
+
+@admin.register(SweepRun)
+class SweepRunAdmin(admin.ModelAdmin):
+    """When each reminder sweep last ran and what it did."""
+
+    list_display = ["name", "for_date", "started_at", "finished_at", "dry_run", "counts"]
+    list_filter = ["name", "dry_run"]
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

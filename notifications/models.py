@@ -45,3 +45,21 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class SweepRun(models.Model):
+    """One run of a reminder sweep: when, for which local day, and what it did (for district admins)."""
+
+    name = models.CharField(max_length=60, db_index=True)
+    for_date = models.DateField(help_text="The district-local day the sweep ran for.")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    dry_run = models.BooleanField(default=False)
+    counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        get_latest_by = "started_at"
+
+    def __str__(self):
+        return f"{self.name} for {self.for_date}"

@@ -24,3 +24,12 @@ def flush_outbox() -> int:
     for notification_id in ids:
         send_notification_email.delay(notification_id)
     return len(ids)
+
+
+@shared_task
+def run_sweep(name: str) -> dict:
+    """Run one reminder sweep for today (district time). Safe to run twice or late."""
+    from .sweeps import run_sweep as _run
+
+    result = _run(name)
+    return {"planned": len(result.planned), "created": result.created}

@@ -1,3 +1,5 @@
+import json
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -15,7 +17,12 @@ class Command(BaseCommand):
         for schedule in SCHEDULES:
             if PeriodicTask.objects.filter(name=schedule.name).exists():
                 continue
-            kwargs = {"name": schedule.name, "task": schedule.task, "description": schedule.description}
+            kwargs = {
+                "name": schedule.name,
+                "task": schedule.task,
+                "description": schedule.description,
+                "args": json.dumps(schedule.args or []),
+            }
             if schedule.every_minutes:
                 kwargs["interval"], _ = IntervalSchedule.objects.get_or_create(
                     every=schedule.every_minutes, period=IntervalSchedule.MINUTES
