@@ -250,6 +250,10 @@ else:
         "processed_folder": str(_processed_dir),
         "store_processed": False,
     }
+# When the broker is down, publishing fails fast; the notification stays in the outbox and the
+# flush_outbox schedule sends it once the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
