@@ -28,8 +28,13 @@ SKIP_NAMESPACES = ("admin",)
 
 
 def _row(anonymous, employee_a, employee_b, co_admin, approver_a, approver_b, comms, district_admin):
-    return dict(zip(ROLES, [anonymous, employee_a, employee_b, co_admin, approver_a, approver_b, comms,
-                            district_admin], strict=True))
+    return dict(
+        zip(
+            ROLES,
+            [anonymous, employee_a, employee_b, co_admin, approver_a, approver_b, comms, district_admin],
+            strict=True,
+        )
+    )
 
 
 def everyone(code):
@@ -45,8 +50,11 @@ MATRIX = {
     "landing": ("GET", None, _row(200, 302, 302, 302, 302, 302, 302, 302)),
     "home": ("GET", None, signed_in(200)),
     "notifications:list": ("GET", None, signed_in(200)),
-    "notifications:open": ("POST", lambda d: {"pk": d.notification_a.pk},
-                           _row(LOGIN, 302, 404, 404, 404, 404, 404, 404)),
+    "notifications:open": (
+        "POST",
+        lambda d: {"pk": d.notification_a.pk},
+        _row(LOGIN, 302, 404, 404, 404, 404, 404, 404),
+    ),
     "notifications:mark_all_read": ("POST", None, signed_in(302)),
     "audit:list": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 200)),
     "audit:export": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 200)),
