@@ -93,3 +93,41 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def make_entry(db):
+    """`make_entry(owner, unit, comments="on", handle=..., status=..., registered=datetime, **fields)`:
+    a registry entry created directly (for tests of code that reads the registry)."""
+    import datetime
+
+    from registry.models import Platform, RegistryEntry
+
+    def _make(owner, unit, *, comments="on", handle=None, status="active", registered=None, platform=None, **extra):
+        platform = platform or Platform.objects.get_or_create(name="Instagram")[0]
+        fields = {"next_review_due": datetime.date(2027, 1, 1), "login_username": "login", **extra}
+        entry = RegistryEntry.objects.create(
+            platform=platform,
+            org_unit=unit,
+            owner=owner,
+            handle=handle or f"acct{RegistryEntry.objects.count()}",
+            login_email=owner.email,
+            comment_setting=comments,
+            status=status,
+            **fields,
+        )
+        if registered:
+            RegistryEntry.objects.filter(pk=entry.pk).update(created_at=registered)
+            entry.refresh_from_db()
+        return entry
+
+    return _make
+
+
+@pytest.fixture
+def long_ago():
+    import datetime
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime(2026, 10, 1, 9))

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "approvals",
     "registry",
     "outreach",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -316,7 +317,37 @@ PORTAL = {
     "REVIEW_CADENCE_DAYS": env.int("REVIEW_CADENCE_DAYS", default=90),
     # Requests waiting longer than this remind the unit's approvers (§1.4.6).
     "PENDING_APPROVAL_REMINDER_DAYS": env.int("PENDING_APPROVAL_REMINDER_DAYS", default=3),
+    # Moderation (§1.4.3): escalate to the approvers after this many missed periods within the window.
+    "MODERATION_ESCALATE_AFTER_MISSED": env.int("MODERATION_ESCALATE_AFTER_MISSED", default=3),
+    "MODERATION_WINDOW_DAYS": env.int("MODERATION_WINDOW_DAYS", default=7),
+    # One-click check-in links in reminder e-mails stay valid this long.
+    "CHECKIN_LINK_MAX_AGE_HOURS": env.int("CHECKIN_LINK_MAX_AGE_HOURS", default=36),
+    # Site reviews overdue this many days escalate to the approvers (§1.2.1.3).
+    "REVIEW_GRACE_DAYS": env.int("REVIEW_GRACE_DAYS", default=14),
 }
 
 # Absolute links in e-mails (reminders, one-click check-ins).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Credential encryption (registry, AP 1311 §1.4.5) -------------------------------------------
+# Fernet keys, newest first: the first encrypts, every key decrypts (rotation: SECURITY.md). Never
+# derived from SECRET_KEY. Only DEBUG has a fixed development key. Elsewhere a missing key makes
+# `manage.py check` (run by migrate and runserver) fail with registry.E001 and every credential
+# read or write raise ImproperlyConfigured; a malformed key is refused right here.
+_DEV_CREDENTIAL_KEY = "NO6wlSJitmjsH4mdjF61mZjy0KBPgSj3cUBxUByWzkg="
+CREDENTIAL_ENCRYPTION_KEYS = [k.strip() for k in env.list("CREDENTIAL_ENCRYPTION_KEYS", default=[]) if k.strip()]
+if not CREDENTIAL_ENCRYPTION_KEYS and DEBUG:
+    CREDENTIAL_ENCRYPTION_KEYS = [_DEV_CREDENTIAL_KEY]
+if _DEV_CREDENTIAL_KEY in CREDENTIAL_ENCRYPTION_KEYS and not DEBUG:
+    raise ImproperlyConfigured("The development credential key cannot be used outside DJANGO_DEBUG=true.")
+for _key in CREDENTIAL_ENCRYPTION_KEYS:
+    try:
+        from cryptography.fernet import Fernet as _Fernet
+
+        _Fernet(_key)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            "CREDENTIAL_ENCRYPTION_KEYS must hold Fernet keys (32 url-safe base64-encoded bytes), comma-separated."
+        ) from _error
+# The public "is this an official account?" page: lookups per minute and IP address.
+OFFICIAL_CHECK_RATE_PER_MINUTE = env.int("OFFICIAL_CHECK_RATE_PER_MINUTE", default=20)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("audit/", include("audit.urls")),
     path("outreach/", include("outreach.urls")),
+    path("moderation/", include("moderation.urls")),
     path("auth/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -22,10 +22,42 @@ SCHEDULES: list[Schedule] = [
         every_minutes=5,
     ),
     Schedule(
+        name="Comment moderation reminders and escalations (§1.4.3)",
+        task="notifications.tasks.run_sweep",
+        description="Every morning: records missed check-ins, reminds owners, escalates repeat misses.",
+        crontab={"minute": "30", "hour": "7"},
+        args=["moderation"],
+    ),
+    Schedule(
+        name="Site review reminders and escalations (§1.2.1.3)",
+        task="notifications.tasks.run_sweep",
+        description="Daily; each owner hears at most weekly, approvers after the grace period.",
+        crontab={"minute": "0", "hour": "8"},
+        args=["reviews"],
+    ),
+    Schedule(
         name="Remind approvers of requests waiting for a decision (§1.4.6)",
         task="notifications.tasks.run_sweep",
         description="Daily digest to approvers of requests waiting longer than PENDING_APPROVAL_REMINDER_DAYS.",
         crontab={"minute": "0", "hour": "7", "day_of_week": "1-5"},
         args=["pending_approvals"],
+    ),
+    Schedule(
+        name="Remind communications managers of overdue media inquiries (§1.5.1)",
+        task="outreach.tasks.remind_overdue_inquiries",
+        description="Inquiries past the outlet's deadline and not acknowledged; at most once a day per inquiry.",
+        every_minutes=60,
+    ),
+    Schedule(
+        name="Remind event organisers of the parents' no-photo announcement (§3.1)",
+        task="outreach.tasks.send_event_reminders",
+        description="Once per event and lead time (OUTREACH_EVENT_REMINDER_HOURS), in district time.",
+        every_minutes=15,
+    ),
+    Schedule(
+        name="Ask staff to confirm the personal social media rules (§2)",
+        task="outreach.tasks.remind_pending_attestations",
+        description="Asks on the school year's first day, then every OUTREACH_ATTESTATION_REMINDER_DAYS days.",
+        crontab={"minute": "30", "hour": "7"},
     ),
 ]

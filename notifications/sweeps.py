@@ -149,9 +149,180 @@ def plan_pending_approvals(day: date) -> SweepResult:
     return result
 
 
+# --- Comment moderation (§1.4.3) ---------------------------------------------------------------------
+
+
+def _owners_and_co_admins(entries) -> dict[int, list[User]]:
+    """entry id → the people who may check in (owner first), in one query for the co-admins."""
+    from registry.models import RegistryEntry
+
+    people: dict[int, list[User]] = {e.pk: [e.owner] for e in entries}
+    through = RegistryEntry.co_admins.through
+    for row in through.objects.filter(registryentry_id__in=list(people)).select_related("user"):
+        if row.user.is_active and row.user not in people[row.registryentry_id]:
+            people[row.registryentry_id].append(row.user)
+    return people
+
+
+def plan_moderation(day: date) -> SweepResult:
+    """Each morning: record missed periods, remind owners of today's check-ins, escalate repeat misses.
+
+    1. Periods that ended without a check-in (within the escalation window) become MissedCheckIn rows.
+    2. Owners (not co-admins, to avoid doubles) get one message listing every account due today,
+       each with a one-click signed link.
+    3. Accounts with MODERATION_ESCALATE_AFTER_MISSED or more missed periods in the window go to the
+       unit's approvers (district admins when the unit has none), at most once a week per approver.
+    """
+    from moderation import periods
+    from moderation.links import checkin_url
+    from moderation.models import CheckIn, MissedCheckIn
+    from moderation.selectors import monitored_entries
+    from moderation.services import record_missed_periods
+
+    rules = settings.PORTAL
+    window = rules["MODERATION_WINDOW_DAYS"]
+    newly_missed = record_missed_periods(day=day, lookback_days=window)
+
+    entries = list(monitored_entries().select_related("owner", "platform", "org_unit"))
+    starts = {e.pk: periods.period_start(e.comment_setting, day) for e in entries}
+    done = set(
+        CheckIn.objects.filter(
+            entry__in=monitored_entries().values("pk"), period_start__gte=day - timedelta(days=7)
+        ).values_list("entry_id", "period_start")
+    )
+    due: dict[User, list] = defaultdict(list)
+    for e in entries:
+        if (e.pk, starts[e.pk]) not in done and e.owner.is_active:
+            due[e.owner].append(e)
+
+    result = SweepResult("moderation", day, counts={"monitored": len(entries), "newly_missed": newly_missed})
+    for owner, owned in due.items():
+        lines = []
+        for e in owned:
+            link = checkin_url(entry_id=e.pk, user_id=owner.pk, period_start=starts[e.pk])
+            cadence = "today" if e.comment_setting == "on" else "this week"
+            lines.append(
+                f"- {e.display_name} ({e.platform}, {e.org_unit}), {cadence}:\n  {settings.PORTAL_BASE_URL}{link}"
+            )
+        result.planned.append(
+            Planned(
+                recipient=owner,
+                kind="reminder.moderation",
+                subject=f"Comment check-in due for {len(owned)} account{'s' if len(owned) != 1 else ''}",
+                body="Comments are on or moderated on these accounts, so AP 1311 §1.4.3 asks you to read and "
+                "moderate them. Open a link to record your check-in with one click:\n" + "\n".join(lines),
+                url="/home/",
+                dedupe_key=f"moderation:{owner.pk}:{day.isoformat()}",
+            )
+        )
+
+    # Escalation: repeat misses within the window.
+    threshold = rules["MODERATION_ESCALATE_AFTER_MISSED"]
+    counts: dict[int, int] = defaultdict(int)
+    for entry_id in MissedCheckIn.objects.filter(
+        entry__in=monitored_entries().values("pk"), period_start__gte=day - timedelta(days=window)
+    ).values_list("entry_id", flat=True):
+        counts[entry_id] += 1
+    flagged = [e for e in entries if counts.get(e.pk, 0) >= threshold]
+    result.counts["escalated_accounts"] = len(flagged)
+    _plan_escalation(
+        result,
+        flagged,
+        day,
+        kind="escalation.moderation",
+        subject="Comments not monitored on {n} account{s} of your unit",
+        intro=f"These accounts missed {threshold} or more comment check-ins in the last {window} days "
+        "(AP 1311 §1.4.3). You may follow up with the owner, or disable the account (§1.4.2):",
+        describe=lambda e: f"{counts[e.pk]} missed",
+        url="/registry/?comments=on",
+    )
+    return result
+
+
+def _plan_escalation(result, flagged, day, *, kind, subject, intro, describe, url):
+    """Group flagged accounts per approver of their unit (district admins when none): weekly at most."""
+    approvers = approvers_by_unit({e.org_unit_id for e in flagged})
+    admins = list(User.objects.filter(is_district_admin=True, is_active=True))
+    per_person: dict[User, list] = defaultdict(list)
+    for e in flagged:
+        for user in approvers.get(e.org_unit_id) or admins:
+            per_person[user].append(e)
+    year, week, _ = day.isocalendar()
+    for user, items in per_person.items():
+        lines = [
+            f"- {e.display_name} ({e.platform}, {e.org_unit}), owner {e.owner.short_name}: {describe(e)}" for e in items
+        ]
+        result.planned.append(
+            Planned(
+                recipient=user,
+                kind=kind,
+                subject=subject.format(n=len(items), s="s" if len(items) != 1 else ""),
+                body=intro + "\n" + "\n".join(lines),
+                url=url,
+                dedupe_key=f"{kind}:{user.pk}:{year}-W{week:02d}",
+            )
+        )
+
+
+# --- Site reviews (§1.2.1.3) --------------------------------------------------------------------------
+
+
+def plan_reviews(day: date) -> SweepResult:
+    """Owners of accounts due for review get a reminder when due, then weekly while overdue; after
+    REVIEW_GRACE_DAYS overdue, the unit's approvers are told weekly and can decommission."""
+    from registry.models import RegistryEntry
+
+    due = list(
+        RegistryEntry.objects.filter(status=RegistryEntry.Status.ACTIVE, next_review_due__lte=day)
+        .select_related("owner", "platform", "org_unit")
+        .order_by("next_review_due")
+    )
+    year, week, _ = day.isocalendar()
+    per_owner: dict[User, list] = defaultdict(list)
+    for e in due:
+        if e.owner.is_active:
+            per_owner[e.owner].append(e)
+    result = SweepResult("reviews", day, counts={"due_or_overdue": len(due)})
+    for owner, items in per_owner.items():
+        lines = [
+            f"- {e.display_name} ({e.platform}, {e.org_unit}): "
+            + ("due today" if e.next_review_due == day else f"overdue since {e.next_review_due:%B %-d}")
+            + f"\n  {settings.PORTAL_BASE_URL}/registry/{e.pk}/"
+            for e in items
+        ]
+        result.planned.append(
+            Planned(
+                recipient=owner,
+                kind="reminder.review",
+                subject=f"Site review due for {len(items)} account{'s' if len(items) != 1 else ''}",
+                body="AP 1311 §1.2.1.3 asks you to keep each site current, or to close it when it is no longer "
+                "used. Confirm each site is still in use, or ask to decommission it:\n" + "\n".join(lines),
+                url="/registry/mine/",
+                dedupe_key=f"review:{owner.pk}:{year}-W{week:02d}",
+            )
+        )
+    grace = settings.PORTAL["REVIEW_GRACE_DAYS"]
+    flagged = [e for e in due if (day - e.next_review_due).days > grace]
+    result.counts["escalated_accounts"] = len(flagged)
+    _plan_escalation(
+        result,
+        flagged,
+        day,
+        kind="escalation.review",
+        subject="{n} account{s} of your unit overdue for review",
+        intro=f"These sites have not been reviewed for more than {grace} days past their due date "
+        "(AP 1311 §1.2.1.3). Open the registry to follow up or decommission them (§1.4.2):",
+        describe=lambda e: f"review overdue since {e.next_review_due:%Y-%m-%d}",
+        url="/registry/?overdue=1",
+    )
+    return result
+
+
 # --- The registry of sweeps ------------------------------------------------------------------------
 
 SWEEPS: dict[str, Callable[[date], SweepResult]] = {
+    "moderation": plan_moderation,
+    "reviews": plan_reviews,
     "pending_approvals": plan_pending_approvals,
 }
 

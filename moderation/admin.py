@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from .models import CheckIn, MissedCheckIn
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    """Evidence of daily/weekly comment monitoring (§1.4.3); read-only."""
+
+    list_display = ["entry", "period_start", "comment_setting", "checked_by", "checked_at", "via"]
+    list_filter = ["via", "comment_setting", "entry__org_unit"]
+    search_fields = ["entry__handle", "checked_by__email"]
+    date_hierarchy = "period_start"
+    list_select_related = ["entry__platform", "checked_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MissedCheckIn)
+class MissedCheckInAdmin(CheckInAdmin):
+    list_display = ["entry", "period_start", "comment_setting", "recorded_at"]
+    list_filter = ["comment_setting", "entry__org_unit"]
+    search_fields = ["entry__handle", "entry__owner__email"]
+    list_select_related = ["entry__platform"]

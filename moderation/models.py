@@ -1,0 +1,46 @@
+"""Moderation check-ins (AP 1311 §1.4.3): the owner or a co-admin confirms they checked the comments.
+
+A check-in covers one period: a district-local day when comments are on, a week when they are
+moderated. A period that ended without a check-in is recorded as missed by the morning sweep;
+missed periods escalate to the unit's approvers.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class CheckIn(models.Model):
+    class Via(models.TextChoices):
+        PORTAL = "portal", "Portal"
+        EMAIL = "email", "One-click e-mail link"
+
+    entry = models.ForeignKey("registry.RegistryEntry", on_delete=models.PROTECT, related_name="checkins")
+    period_start = models.DateField(help_text="The day (comments on) or the Monday of the week (moderated).")
+    comment_setting = models.CharField(max_length=10, help_text="The account's comment setting at the time.")
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(auto_now_add=True)
+    via = models.CharField(max_length=10, choices=Via.choices, default=Via.PORTAL)
+
+    class Meta:
+        ordering = ["-period_start", "-id"]
+        verbose_name = "moderation check-in"
+        constraints = [models.UniqueConstraint(fields=["entry", "period_start"], name="checkin_once_per_period")]
+
+    def __str__(self):
+        return f"{self.entry} checked {self.period_start}"
+
+
+class MissedCheckIn(models.Model):
+    entry = models.ForeignKey("registry.RegistryEntry", on_delete=models.PROTECT, related_name="missed_checkins")
+    period_start = models.DateField()
+    comment_setting = models.CharField(max_length=10)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_start", "-id"]
+        verbose_name = "missed check-in"
+        constraints = [models.UniqueConstraint(fields=["entry", "period_start"], name="missed_once_per_period")]
+        indexes = [models.Index(fields=["period_start"])]
+
+    def __str__(self):
+        return f"{self.entry} missed {self.period_start}"

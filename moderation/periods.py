@@ -1,0 +1,34 @@
+"""Check-in periods (AP 1311 §1.4.3): comments on → one per district-local day; moderated → one per
+week (starting Monday); comments off → none."""
+
+from datetime import date, timedelta
+
+DAILY = "on"
+WEEKLY = "moderated"
+
+
+def period_start(comment_setting: str, day: date) -> date | None:
+    if comment_setting == DAILY:
+        return day
+    if comment_setting == WEEKLY:
+        return day - timedelta(days=day.weekday())
+    return None
+
+
+def previous_periods(comment_setting: str, day: date, since: date) -> list[date]:
+    """Starts of the periods that ended before `day` and began on or after `since`."""
+    current = period_start(comment_setting, day)
+    if current is None:
+        return []
+    step = timedelta(days=1 if comment_setting == DAILY else 7)
+    periods, start = [], current - step
+    while start >= since:
+        periods.append(start)
+        start -= step
+    return periods
+
+
+def describe(comment_setting: str, start: date) -> str:
+    if comment_setting == DAILY:
+        return start.strftime("%A %B %-d")
+    return f"the week of {start.strftime('%B %-d')}"

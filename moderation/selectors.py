@@ -1,0 +1,44 @@
+"""Which accounts need a moderation check-in, and who may record one (AP 1311 §1.4.3)."""
+
+from datetime import date
+
+from django.db.models import QuerySet
+
+from registry.models import RegistryEntry
+from registry.selectors import entries_of, entries_visible_to, is_owner_or_co_admin
+
+from . import periods
+from .models import CheckIn
+
+MONITORED = (RegistryEntry.Comments.ON, RegistryEntry.Comments.MODERATED)
+
+
+def monitored_entries() -> QuerySet[RegistryEntry]:
+    """Active accounts whose comments are on (daily check-in) or moderated (weekly)."""
+    return RegistryEntry.objects.filter(status=RegistryEntry.Status.ACTIVE, comment_setting__in=MONITORED)
+
+
+def can_check_in(user, entry: RegistryEntry) -> bool:
+    """The owner or a co-admin of an active account with comments on or moderated."""
+    return (
+        entry.status == RegistryEntry.Status.ACTIVE
+        and entry.comment_setting in MONITORED
+        and is_owner_or_co_admin(user, entry)
+    )
+
+
+def entry_for_checkin(user, pk: int) -> RegistryEntry:
+    """Fetch through the registry's scoping (outsiders get 404 from the caller's get_object_or_404)."""
+    return entries_visible_to(user).get(pk=pk)
+
+
+def due_for(user, day: date) -> list[tuple[RegistryEntry, date]]:
+    """The user's monitored accounts without a check-in for the period containing `day`."""
+    entries = list(entries_of(user).filter(status=RegistryEntry.Status.ACTIVE, comment_setting__in=MONITORED))
+    wanted = {e.pk: periods.period_start(e.comment_setting, day) for e in entries}
+    done = set(
+        CheckIn.objects.filter(entry_id__in=wanted, period_start__in=set(wanted.values())).values_list(
+            "entry_id", "period_start"
+        )
+    )
+    return [(e, wanted[e.pk]) for e in entries if (e.pk, wanted[e.pk]) not in done]

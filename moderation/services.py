@@ -1,0 +1,79 @@
+"""Recording moderation check-ins and missed periods (AP 1311 §1.4.3)."""
+
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audit.services import record_event
+from registry.models import RegistryEntry
+
+from . import periods
+from .models import CheckIn, MissedCheckIn
+from .selectors import can_check_in, monitored_entries
+
+
+class CheckInError(Exception):
+    """A check-in that cannot be recorded; the message is shown to the user."""
+
+
+@transaction.atomic
+def record_checkin(
+    *, user, entry: RegistryEntry, day: date | None = None, via: str = CheckIn.Via.PORTAL
+) -> tuple[CheckIn, bool]:
+    """Record that `user` checked the comments of `entry` for the period containing `day` (today).
+
+    Who: the owner or a co-admin of an active account with comments on or moderated.
+    Idempotent: a second check-in for the same period returns the first one and `False`.
+    Side effects: one audit event `moderation.checked_in` when a check-in is created.
+    """
+    entry = RegistryEntry.objects.select_for_update().get(pk=entry.pk)
+    if not can_check_in(user, entry):
+        if entry.status != RegistryEntry.Status.ACTIVE:
+            raise CheckInError("This account is not active, so it needs no check-in.")
+        if entry.comment_setting not in (RegistryEntry.Comments.ON, RegistryEntry.Comments.MODERATED):
+            raise CheckInError("Comments are off on this account, so it needs no check-in (§1.4.3).")
+        raise CheckInError("Only the owner or a co-administrator can record a check-in for this account.")
+    start = periods.period_start(entry.comment_setting, day or timezone.localdate())
+    existing = CheckIn.objects.filter(entry=entry, period_start=start).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            checkin = CheckIn.objects.create(
+                entry=entry, period_start=start, comment_setting=entry.comment_setting, checked_by=user, via=via
+            )
+    except IntegrityError:  # a concurrent check-in for the same period won
+        return CheckIn.objects.get(entry=entry, period_start=start), False
+    record_event(
+        actor=user,
+        action="moderation.checked_in",
+        target=entry,
+        org_unit=entry.org_unit,
+        details={"period": start.isoformat(), "comments": entry.comment_setting, "via": via},
+    )
+    return checkin, True
+
+
+def record_missed_periods(*, day: date, lookback_days: int) -> int:
+    """Record every period that ended before `day` (within `lookback_days`) without a check-in.
+
+    Safe to run twice or late: the unique (entry, period) constraint keeps one row per period, and
+    a worker that was down for several nights catches up on all of them at once, once.
+    Periods before the account was registered are never counted. Bounded queries: one read of the
+    monitored accounts, one of their check-ins in the window, one bulk insert.
+    """
+    since = day - timedelta(days=lookback_days)
+    entries = list(monitored_entries().only("pk", "comment_setting", "created_at"))
+    window = {"entry__in": monitored_entries().values("pk"), "period_start__gte": since - timedelta(days=7)}
+    known = set(CheckIn.objects.filter(**window).values_list("entry_id", "period_start"))
+    known |= set(MissedCheckIn.objects.filter(**window).values_list("entry_id", "period_start"))
+    missed = []
+    for entry in entries:
+        # The registration day itself is not counted: the first full period is the next one.
+        first = max(since, timezone.localdate(entry.created_at) + timedelta(days=1))
+        for start in periods.previous_periods(entry.comment_setting, day, first):
+            if (entry.pk, start) not in known:
+                missed.append(MissedCheckIn(entry=entry, period_start=start, comment_setting=entry.comment_setting))
+    MissedCheckIn.objects.bulk_create(missed, ignore_conflicts=True, batch_size=2000)
+    return len(missed)
