@@ -37,6 +37,10 @@ class AccountRequest(models.Model):
 
     OPEN_STATES = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED)
     DECIDED_STATES = (Status.APPROVED, Status.REJECTED)
+    # The requester may edit (and then submit) in these states only.
+    EDITABLE_STATES = (Status.DRAFT, Status.CHANGES_REQUESTED)
+    # Withdrawn by the requester at any time before a decision.
+    WITHDRAWABLE_STATES = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED)
 
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="account_requests")
     org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="account_requests")
@@ -69,6 +73,9 @@ class AccountRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decision_comment = models.TextField(blank=True)
+    # Statements ticked while the request is being written (code → version). They become
+    # Acknowledgement rows, with their time, only when the request is submitted.
+    draft_acknowledgements = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -78,10 +85,28 @@ class AccountRequest(models.Model):
                 condition=~Q(status="approved") | Q(decided_by__isnull=False, decided_at__isnull=False),
                 name="approved_request_has_decider",
             ),
+            # A rejection always says who, when and why (issue 3: a comment is required).
+            models.CheckConstraint(
+                condition=~Q(status="rejected")
+                | (Q(decided_by__isnull=False, decided_at__isnull=False) & ~Q(decision_comment="")),
+                name="rejected_request_has_decider_and_comment",
+            ),
         ]
 
     def __str__(self):
         return f"{self.title} ({self.platform}, {self.org_unit})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATES
+
+    @property
+    def is_withdrawable(self) -> bool:
+        return self.status in self.WITHDRAWABLE_STATES
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in self.DECIDED_STATES
 
 
 class Acknowledgement(models.Model):

@@ -1,0 +1,319 @@
+"""The account request form and the decision form.
+
+The rules themselves live in approvals.rules, shared with the services; this module only shows
+them: help texts name the clauses in the portal's own words, and every problem is attached to the
+field it is about, with everything the user typed kept.
+"""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from django import forms
+
+from accounts.selectors import units_employing
+from accounts.validators import district_domains_text, validate_district_email
+from registry.models import Platform
+
+from . import rules
+from .acknowledgements import STATEMENTS
+from .models import AccountRequest
+
+# Why each statement is asked, in the portal's words (the labels carry the statement itself).
+ACK_HELP = {
+    "ap1201": "§1.2.3: before a professional site is set up, staff confirm they know the district's IT acceptable-use "
+    "procedure.",
+    "ap1201_a": "§1.2.3 names this appendix among the documents to read first.",
+    "ap1201_b": "§1.2.3 names this appendix among the documents to read first.",
+    "ap1201_c": "§1.2.3 names this appendix among the documents to read first.",
+    "platform_rules": "§1.3.4: knowing the platform's own terms is your responsibility; this page links to them.",
+    "no_privacy": "§1.4.1: how a professional site is used may be looked at by the district.",
+    "student_pii": "§1.3.6: nothing that identifies a student is posted without consent.",
+    "professional_use": "§1.2.1.1: sites that involve students are for professional purposes only.",
+    "student_accounts": "§1.2.1.2: staff do not look at their students' personal accounts.",
+    "daily_monitoring": "§1.4.3: comments off or moderated is the recommended default; comments left on are "
+    "read daily.",
+}
+
+
+def ack_label(statement) -> str:
+    return f"{statement.text} (AP 1311 {statement.clause})"
+
+
+def identification_suggestion(unit) -> str:
+    """A starting point for the §1.2.4 wording; the requester adds the class or grade."""
+    text = f"Professional social media site of {unit.name}, run by district staff."
+    if unit.website_url:
+        text += f" Official website: {unit.website_url}"
+    return text
+
+
+def initial_values(user) -> dict:
+    """Prefill for a new request: the user's district address, and the unit's §1.2.4 details when
+    the user works in one unit only."""
+    initial = {"account_email": user.email}
+    units = list(units_employing(user)[:2])
+    if len(units) == 1:
+        unit = units[0]
+        initial.update(
+            org_unit=unit.pk,
+            identification_text=identification_suggestion(unit),
+            school_website_url=unit.website_url,
+        )
+    return initial
+
+
+class AccountRequestForm(forms.ModelForm):
+    """One page: where, what for, who for, comments, identity of the site, and the statements.
+
+    `intent` is DRAFT (save what there is, incomplete is fine) or SUBMIT (every rule and every
+    statement). In both cases nothing that breaks a rule is ever saved.
+    """
+
+    DRAFT = "draft"
+    SUBMIT = "submit"
+
+    school_based = forms.TypedChoiceField(
+        label="Kind of site",
+        choices=[
+            ("True", "School-based: instructional, educational or extra-curricular (§1.2.1)"),
+            ("False", "Not school-based: a support-services or district site (§1.2.2)"),
+        ],
+        coerce=lambda value: value == "True",
+        widget=forms.RadioSelect,
+        initial="True",
+    )
+    purpose = forms.ChoiceField(
+        label="Purpose of the school-based site",
+        choices=AccountRequest.Purpose.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="§1.2.1: school-based sites serve one of these matters. Needed for school-based sites.",
+    )
+    network = forms.ChoiceField(
+        label="Network",
+        choices=AccountRequest.Network.choices,
+        widget=forms.RadioSelect,
+        initial=AccountRequest.Network.PRIVATE,
+        help_text="§1.4.4 recommends a private network unless there is a specific educational need for a public one.",
+    )
+    comment_setting = forms.ChoiceField(
+        label="Planned comment setting",
+        choices=AccountRequest.Comments.choices,
+        widget=forms.RadioSelect,
+        initial=AccountRequest.Comments.OFF,
+    )
+    account_email = forms.EmailField(
+        label="District e-mail address for the account",
+        required=False,
+        max_length=AccountRequest._meta.get_field("account_email").max_length,
+        validators=[validate_district_email],
+    )
+    school_website_url = forms.URLField(
+        label="Link to the school or unit website",
+        required=False,
+        max_length=AccountRequest._meta.get_field("school_website_url").max_length,
+        assume_scheme="https",
+        help_text="§1.2.4: the site links back to this page.",
+    )
+
+    class Meta:
+        model = AccountRequest
+        fields = list(rules.REQUEST_FIELDS)
+        labels = {
+            "org_unit": "School or department",
+            "title": "Site name",
+            "mission_alignment": "How the site serves the district's mission",
+            "description": "What the site is for",
+            "intended_audience": "Intended audience",
+            "public_justification": "Educational need for a public network",
+            "identification_text": "How the site identifies itself",
+        }
+        help_texts = {
+            "title": "For example “Room 12 Grade 5 class page”.",
+            "mission_alignment": "§1.2.2: a site that is not school-based is aligned with the district's mission and "
+            "function. Needed for sites that are not school-based.",
+            "description": "What you will post and how students, parents or colleagues will use it.",
+            "intended_audience": "§1.4.4: who the site is for, e.g. “students and parents of Room 12”.",
+            "public_justification": "§1.4.4: needed only for a public network.",
+            "identification_text": "§1.2.4: the site says it is a professional district site and names the school, "
+            "department or grade using it.",
+        }
+        widgets = {
+            "mission_alignment": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "public_justification": forms.Textarea(attrs={"rows": 3}),
+            "identification_text": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, intent: str = DRAFT, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.intent = intent
+
+        units = units_employing(user)
+        self.fields["org_unit"].queryset = units
+        self.fields["org_unit"].error_messages["invalid_choice"] = (
+            "Choose a school or department you work in: requests are made for your own unit."
+        )
+        if units.count() == 1:
+            self.fields["org_unit"].empty_label = None
+
+        platforms = Platform.objects.approved()
+        self.fields["platform"].queryset = platforms
+        self.fields["platform"].error_messages["invalid_choice"] = (
+            "Choose one of the district-approved platforms (AP 1311 §1.4.7)."
+        )
+        self.fields["platform"].help_text = "§1.4.7: only platforms the district has approved are listed."
+        self.no_comments_off = [p.name for p in platforms if not p.supports_comments_off]
+        note = "§1.4.3: off or moderated is the recommended default; comments left on are read every day."
+        if self.no_comments_off:
+            note += f" Comments cannot be turned off on {', '.join(self.no_comments_off)}."
+        self.fields["comment_setting"].help_text = note
+        domains = district_domains_text()
+        self.fields["account_email"].help_text = f"§1.1.1: a district address ({domains}), never a personal one."
+
+        # Only the unit, the platform and a name are needed for a draft; clean() asks for the rest
+        # when submitting, so a half-written draft can always be saved.
+        for name in rules.REQUEST_FIELDS:
+            if name not in ("org_unit", "platform", "title", "school_based", "network", "comment_setting"):
+                self.fields[name].required = False
+
+        ticked = rules.acknowledged_codes(self.instance.draft_acknowledgements if self.instance.pk else {})
+        for statement in STATEMENTS:
+            self.fields[rules.ack_field(statement.code)] = forms.BooleanField(
+                label=ack_label(statement),
+                required=False,
+                initial=statement.code in ticked,
+                help_text=ACK_HELP.get(statement.code, statement.clause),
+            )
+
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "The site",
+                "org_unit",
+                "platform",
+                "title",
+            ),
+            Fieldset(
+                "Purpose (§1.2.1, §1.2.2)",
+                "school_based",
+                Div("purpose", css_class="js-school-based"),
+                Div("mission_alignment", css_class="js-not-school-based"),
+                "description",
+            ),
+            Fieldset(
+                "Audience and privacy (§1.4.4)",
+                "intended_audience",
+                "network",
+                Div("public_justification", css_class="js-public-only"),
+            ),
+            Fieldset("Comments (§1.4.3)", "comment_setting"),
+            Fieldset(
+                "Identity of the site (§1.1.1, §1.2.4)",
+                "account_email",
+                "identification_text",
+                "school_website_url",
+            ),
+            Fieldset(
+                "Statements to acknowledge",
+                HTML(
+                    '<p class="form-text">All of them are needed to submit; a draft can be saved with some still '
+                    "open. Each one is recorded with its wording version and time when you submit.</p>"
+                ),
+                *[rules.ack_field(s.code) for s in STATEMENTS],
+            ),
+        )
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(field id, text) for the summary at the top of the page: one line per field, and one line
+        for all the statements still to tick."""
+        lines, open_statements, first_statement = [], 0, ""
+        for message in self.non_field_errors():
+            lines.append(("", message))
+        for name, field in self.fields.items():
+            if name not in self.errors:
+                continue
+            anchor = self[name].id_for_label or ""
+            if name.startswith("ack_"):
+                open_statements += 1
+                first_statement = first_statement or anchor
+            else:
+                lines.append((anchor, f"{field.label}: {self.errors[name][0]}"))
+        if open_statements:
+            plural = "s" if open_statements != 1 else ""
+            lines.append((first_statement, f"Statements: {open_statements} statement{plural} still to tick."))
+        return lines
+
+    def acknowledged(self) -> list[str]:
+        """The statement codes ticked on this form."""
+        return [s.code for s in STATEMENTS if self.cleaned_data.get(rules.ack_field(s.code))]
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in rules.REQUEST_FIELDS if name in self.cleaned_data}
+
+    def clean(self):
+        cleaned = super().clean()
+        values = {name: cleaned.get(name) for name in rules.REQUEST_FIELDS}
+        if self.intent == self.SUBMIT:
+            problems = rules.submission_problems(
+                requester=self.user,
+                values=values,
+                acknowledged=rules.current_versions(s.code for s in STATEMENTS if cleaned.get(rules.ack_field(s.code))),
+            )
+        else:
+            problems = rules.draft_problems(requester=self.user, values=values)
+        for field, message in problems.items():
+            if field in self.errors:
+                continue  # the field already says what is wrong with it
+            self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+    def _post_clean(self):
+        # The services save the request (and check the same rules again); the form never does.
+        pass
+
+
+class DecisionForm(forms.Form):
+    """The approver's decision; a comment is required to reject or to ask for changes."""
+
+    APPROVE = "approve"
+    CHANGES = "changes"
+    REJECT = "reject"
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            (APPROVE, "Approve: the employee may set up the account"),
+            (CHANGES, "Ask for changes: send it back with what to change"),
+            (REJECT, "Reject: the account must not be set up"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label="Comment for the requester",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Needed when you ask for changes or reject. The requester sees it and it is kept in the audit trail.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") in (self.CHANGES, self.REJECT) and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", "Write what should change, or why the request is rejected.")
+        return cleaned
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

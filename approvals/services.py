@@ -1,0 +1,452 @@
+"""Every state change of an account request: one function per transition.
+
+    (new) ──create_draft──▶ draft ──submit_request──▶ submitted ──approve_request──▶ approved
+                              │                        │   ▲   ──reject_request───▶ rejected
+                              │                        │   │
+                              │       request_changes  ▼   │ submit_request
+                              │                   changes_requested
+                              └──── withdraw_request (draft, submitted, changes_requested) ──▶ withdrawn
+
+Each function runs in one transaction: lock the request row, check who is calling, check the
+state, change it, write exactly one audit event, and create the notifications (their e-mails leave
+after commit). A refusal raises WorkflowError (NotPermitted when the caller may never do this);
+str(error) is written for the person who clicked. Nothing here ever fails silently.
+
+The state change itself is a conditional UPDATE (`WHERE status IN allowed`) on top of the row
+lock: with PostgreSQL the second of two approvers waits on the lock and then sees the first one's
+decision; with SQLite, where SELECT ... FOR UPDATE is a no-op, the conditional UPDATE alone makes
+sure only one of them changes the row.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from accounts.models import User
+from accounts.selectors import is_approver_of
+from audit.services import record_event
+from notifications.services import notify
+
+from . import rules
+from .acknowledgements import STATEMENTS
+from .models import AccountRequest, Acknowledgement
+from .selectors import deciders_for
+
+Status = AccountRequest.Status
+
+
+class WorkflowError(Exception):
+    """A refused transition. str(error) is shown to the user as it is.
+
+    `problems` ({field: message}) says what to fix when a request is not ready to submit.
+    """
+
+    def __init__(self, message: str, *, problems: Mapping[str, str] | None = None):
+        super().__init__(message)
+        self.problems = dict(problems or {})
+
+
+class NotPermitted(WorkflowError):
+    """The caller may never do this to this request (views answer 403)."""
+
+
+# --- Helpers -----------------------------------------------------------------------------------------
+
+
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "j F Y, H:i")
+
+
+def _lock(account_request: AccountRequest | int) -> AccountRequest:
+    pk = account_request.pk if isinstance(account_request, AccountRequest) else account_request
+    # No select_related: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+    return AccountRequest.objects.select_for_update().get(pk=pk)
+
+
+def _state_refusal(locked: AccountRequest, doing: str) -> WorkflowError:
+    """Why `doing` is impossible in the request's current state, in words for the user."""
+    who = locked.decided_by.short_name if locked.decided_by_id else "someone"
+    when = _when(locked.decided_at) if locked.decided_at else ""
+    reasons = {
+        Status.DRAFT: "it has not been submitted yet",
+        Status.SUBMITTED: "it is waiting for a decision",
+        Status.CHANGES_REQUESTED: f"{who} asked for changes on {when} and it is back with the requester",
+        Status.APPROVED: f"it was already approved by {who} on {when}",
+        Status.REJECTED: f"it was already rejected by {who} on {when}",
+        Status.WITHDRAWN: "it was withdrawn by the requester",
+    }
+    return WorkflowError(f"You cannot {doing} “{locked.title}”: {reasons[locked.status]}.")
+
+
+def _move(locked: AccountRequest, *, allowed: Iterable[str], to: str, doing: str, **fields: Any) -> AccountRequest:
+    """Change the status only if it is still one of `allowed` (see the module docstring)."""
+    allowed = tuple(allowed)
+    if locked.status not in allowed:
+        raise _state_refusal(locked, doing)
+    changed = AccountRequest.objects.filter(pk=locked.pk, status__in=allowed).update(
+        status=to, updated_at=timezone.now(), **fields
+    )
+    if changed != 1:
+        locked.refresh_from_db()
+        raise _state_refusal(locked, doing)
+    locked.refresh_from_db()
+    return locked
+
+
+def _require_requester(locked: AccountRequest, user: User, doing: str) -> None:
+    if locked.requester_id != user.pk:
+        raise NotPermitted(f"Only the person who wrote this request can {doing} it.")
+
+
+def _clean_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    cleaned = {}
+    for name in rules.REQUEST_FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        cleaned[name] = value.strip() if isinstance(value, str) else value
+        if cleaned[name] is None and name not in ("org_unit", "platform"):
+            cleaned[name] = ""
+    if "school_based" in cleaned:
+        cleaned["school_based"] = bool(cleaned["school_based"])
+    return cleaned
+
+
+def _check_draft(requester: User, values: Mapping[str, Any]) -> None:
+    problems = rules.draft_problems(requester=requester, values=values)
+    if problems:
+        raise WorkflowError(" ".join(problems.values()), problems=problems)
+
+
+def _detail_url(locked: AccountRequest) -> str:
+    return reverse("approvals:detail", args=[locked.pk])
+
+
+def _summary(locked: AccountRequest) -> str:
+    return (
+        f"Site: {locked.title}\nPlatform: {locked.platform}\nSchool or department: {locked.org_unit}\n"
+        f"Requested by: {locked.requester.short_name}\n"
+        f"Network: {locked.get_network_display()}; comments: {locked.get_comment_setting_display()}"
+    )
+
+
+# --- Writing the request -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_draft(*, requester: User, values: Mapping[str, Any], acknowledged: Iterable[str] = ()) -> AccountRequest:
+    """Start a request as a draft.
+
+    Who: an employee of `values["org_unit"]`. A draft may be incomplete, but what it holds must be
+    allowed (approved platform §1.4.7, district e-mail §1.1.1, valid link §1.2.4).
+    `acknowledged`: the statement codes ticked so far (kept with their versions until submission).
+    Side effects: one audit event (request.created); nobody is notified.
+    """
+    cleaned = _clean_values(values)
+    _check_draft(requester, cleaned)
+    account_request = AccountRequest.objects.create(
+        requester=requester,
+        status=Status.DRAFT,
+        draft_acknowledgements=rules.current_versions(acknowledged),
+        **cleaned,
+    )
+    record_event(actor=requester, action="request.created", target=account_request, org_unit=account_request.org_unit)
+    return account_request
+
+
+@transaction.atomic
+def update_draft(
+    *,
+    account_request: AccountRequest | int,
+    user: User,
+    values: Mapping[str, Any],
+    acknowledged: Iterable[str] | None = None,
+) -> AccountRequest:
+    """Change a draft, or a request sent back for changes (its state stays the same).
+
+    Who: the requester only. From: draft or changes_requested.
+    `acknowledged`: the statement codes now ticked (None leaves them as they were).
+    Side effects: one audit event (request.updated, with the names of the changed fields) when
+    something changed; none when nothing did. Nobody is notified.
+    """
+    locked = _lock(account_request)
+    _require_requester(locked, user, "edit")
+    if not locked.is_editable:
+        raise _state_refusal(locked, "edit")
+    cleaned = _clean_values(values)
+    merged = {**rules.values_of(locked), **cleaned}
+    _check_draft(user, merged)
+    changed = [name for name, value in cleaned.items() if getattr(locked, name) != value]
+    for name in changed:
+        setattr(locked, name, cleaned[name])
+    if acknowledged is not None:
+        ticked = rules.current_versions(acknowledged)
+        if ticked != locked.draft_acknowledgements:
+            locked.draft_acknowledgements = ticked
+            changed.append("acknowledgements")
+    if changed:
+        locked.save()
+        record_event(
+            actor=user,
+            action="request.updated",
+            target=locked,
+            org_unit=locked.org_unit,
+            details={"fields": changed, "status": locked.status},
+        )
+    return locked
+
+
+# --- Transitions -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_request(
+    *, account_request: AccountRequest | int, user: User, acknowledged: Iterable[str] | None = None
+) -> AccountRequest:
+    """Send a complete request to the unit's principal or supervisor (§1.2.3, §1.4.6).
+
+    Who: the requester only. From: draft or changes_requested. To: submitted.
+    Checks every rule of approvals.rules.submission_problems, including one current-version tick
+    per statement (`acknowledged`, or the ticks saved with the draft when None).
+    Side effects: one Acknowledgement row per statement (kept when already given for the same
+    version, renewed when the wording changed); one audit event (request.submitted, with the
+    statement versions); one notification to each person who may decide it (the unit's approvers
+    other than the requester, else the district admins).
+    """
+    locked = _lock(account_request)
+    _require_requester(locked, user, "submit")
+    if not locked.is_editable:
+        raise _state_refusal(locked, "submit")
+    if acknowledged is not None:
+        locked.draft_acknowledgements = rules.current_versions(acknowledged)
+        locked.save(update_fields=["draft_acknowledgements", "updated_at"])
+    problems = rules.submission_problems(
+        requester=locked.requester, values=rules.values_of(locked), acknowledged=locked.draft_acknowledgements
+    )
+    if problems:
+        field_messages = [m for f, m in problems.items() if not f.startswith("ack_")]
+        missing_ticks = len(problems) - len(field_messages)
+        if missing_ticks:
+            field_messages.append(f"Tick the {missing_ticks} statement{'s' if missing_ticks != 1 else ''} still open.")
+        raise WorkflowError("This request is not ready to submit. " + " ".join(field_messages), problems=problems)
+
+    now = timezone.now()
+    existing = {a.statement: a for a in locked.acknowledgements.all()}
+    for statement in STATEMENTS:
+        ack = existing.get(statement.code)
+        if ack is None:
+            Acknowledgement.objects.create(
+                request=locked, statement=statement.code, statement_version=statement.version, acknowledged_by=user
+            )
+        elif ack.statement_version != statement.version:
+            Acknowledgement.objects.filter(pk=ack.pk).update(
+                statement_version=statement.version, acknowledged_by=user, acknowledged_at=now
+            )
+
+    resubmission = locked.status == Status.CHANGES_REQUESTED
+    locked = _move(
+        locked,
+        allowed=AccountRequest.EDITABLE_STATES,
+        to=Status.SUBMITTED,
+        doing="submit",
+        submitted_at=now,
+        decided_by=None,
+        decided_at=None,
+        decision_comment="",
+    )
+    record_event(
+        actor=user,
+        action="request.submitted",
+        target=locked,
+        org_unit=locked.org_unit,
+        details={"resubmission": resubmission, "acknowledgements": {s.code: s.version for s in STATEMENTS}},
+    )
+    url = reverse("approvals:decide", args=[locked.pk])
+    fresh = "Resubmitted" if resubmission else "New"
+    for decider in deciders_for(locked):
+        notify(
+            recipient=decider,
+            kind="request.submitted",
+            subject=f"{fresh} account request waiting for your decision: {locked.title}",
+            body=(
+                f"{locked.requester.short_name} asks for your approval before setting up a professional "
+                f"social media account (AP 1311 §1.4.6).\n\n{_summary(locked)}"
+            ),
+            url=url,
+        )
+    return locked
+
+
+def _decide(
+    *,
+    account_request: AccountRequest | int,
+    user: User,
+    to: str,
+    action: str,
+    doing: str,
+    comment: str,
+    comment_required: bool,
+) -> AccountRequest:
+    locked = _lock(account_request)
+    if locked.requester_id == user.pk:
+        # AP 1311 §1.4.6: approval comes from someone else, even when the requester approves for the unit.
+        raise NotPermitted(
+            "You cannot decide your own request (AP 1311 §1.4.6): another approver of the unit or a district "
+            "admin decides it."
+        )
+    if not is_approver_of(user, locked.org_unit_id):
+        raise NotPermitted(f"Only a principal or supervisor of {locked.org_unit} can decide this request.")
+    if locked.status != Status.SUBMITTED:
+        raise _state_refusal(locked, doing)
+    comment = (comment or "").strip()
+    if comment_required and not comment:
+        raise WorkflowError(f"Write a comment to {doing} this request: the requester needs to know why.")
+    if to == Status.APPROVED and not locked.platform.is_approved:
+        # AP 1311 §1.4.7: the platform lost its district approval after the request was submitted.
+        raise WorkflowError(
+            f"{locked.platform} is no longer a district-approved platform (AP 1311 §1.4.7): ask for changes or reject."
+        )
+    now = timezone.now()
+    locked = _move(
+        locked,
+        allowed=[Status.SUBMITTED],
+        to=to,
+        doing=doing,
+        decided_by=user,
+        decided_at=now,
+        decision_comment=comment,
+    )
+    details = {"comment": comment} if comment else {}
+    record_event(actor=user, action=action, target=locked, org_unit=locked.org_unit, details=details)
+    return locked
+
+
+@transaction.atomic
+def approve_request(*, account_request: AccountRequest | int, user: User, comment: str = "") -> AccountRequest:
+    """Approve a submitted request (§1.4.6): the requester may now set up and register the account.
+
+    Who: an approver of the request's unit or a district admin, never the requester.
+    From: submitted. To: approved. The platform must still be district-approved (§1.4.7).
+    Side effects: one audit event (request.approved); one notification to the requester.
+    """
+    locked = _decide(
+        account_request=account_request,
+        user=user,
+        to=Status.APPROVED,
+        action="request.approved",
+        doing="approve",
+        comment=comment,
+        comment_required=False,
+    )
+    note = f"\n\nComment from {user.short_name}:\n{locked.decision_comment}" if locked.decision_comment else ""
+    notify(
+        recipient=locked.requester,
+        kind="request.approved",
+        subject=f"Approved: {locked.title}",
+        body=(
+            f"{user.short_name} approved your request for “{locked.title}” on {locked.platform}. "
+            f"Next step: set up the account with {locked.account_email} and register it in the portal "
+            f"so your school keeps its list of accounts (AP 1311 §1.4.5).{note}"
+        ),
+        url=_detail_url(locked),
+    )
+    return locked
+
+
+@transaction.atomic
+def reject_request(*, account_request: AccountRequest | int, user: User, comment: str) -> AccountRequest:
+    """Reject a submitted request. The comment (why) is required.
+
+    Who: an approver of the request's unit or a district admin, never the requester.
+    From: submitted. To: rejected (final).
+    Side effects: one audit event (request.rejected, with the comment); one notification to the requester.
+    """
+    locked = _decide(
+        account_request=account_request,
+        user=user,
+        to=Status.REJECTED,
+        action="request.rejected",
+        doing="reject",
+        comment=comment,
+        comment_required=True,
+    )
+    notify(
+        recipient=locked.requester,
+        kind="request.rejected",
+        subject=f"Not approved: {locked.title}",
+        body=(
+            f"{user.short_name} did not approve your request for “{locked.title}” on {locked.platform}. "
+            f"Please do not set up this account (AP 1311 §1.4.6).\n\nComment:\n{locked.decision_comment}"
+        ),
+        url=_detail_url(locked),
+    )
+    return locked
+
+
+@transaction.atomic
+def request_changes(*, account_request: AccountRequest | int, user: User, comment: str) -> AccountRequest:
+    """Send a submitted request back to the requester with what to change. The comment is required.
+
+    Who: an approver of the request's unit or a district admin, never the requester.
+    From: submitted. To: changes_requested (the requester edits and submits again).
+    Side effects: one audit event (request.changes_requested, with the comment); one notification
+    to the requester.
+    """
+    locked = _decide(
+        account_request=account_request,
+        user=user,
+        to=Status.CHANGES_REQUESTED,
+        action="request.changes_requested",
+        doing="ask for changes on",
+        comment=comment,
+        comment_required=True,
+    )
+    notify(
+        recipient=locked.requester,
+        kind="request.changes_requested",
+        subject=f"Changes requested: {locked.title}",
+        body=(
+            f"{user.short_name} asks you to change your request for “{locked.title}” before deciding it.\n\n"
+            f"What to change:\n{locked.decision_comment}\n\nEdit the request and submit it again."
+        ),
+        url=_detail_url(locked),
+    )
+    return locked
+
+
+@transaction.atomic
+def withdraw_request(*, account_request: AccountRequest | int, user: User, reason: str = "") -> AccountRequest:
+    """The requester withdraws a request before it is decided.
+
+    Who: the requester only. From: draft, submitted or changes_requested. To: withdrawn (final).
+    Side effects: one audit event (request.withdrawn, with the reason if given); when the request
+    had reached the approvers (submitted or changes requested), one notification to each person
+    who may decide it, so nobody keeps waiting for it. A draft's withdrawal notifies nobody.
+    """
+    locked = _lock(account_request)
+    _require_requester(locked, user, "withdraw")
+    was_seen = locked.status in (Status.SUBMITTED, Status.CHANGES_REQUESTED)
+    locked = _move(locked, allowed=AccountRequest.WITHDRAWABLE_STATES, to=Status.WITHDRAWN, doing="withdraw")
+    reason = (reason or "").strip()
+    record_event(
+        actor=user,
+        action="request.withdrawn",
+        target=locked,
+        org_unit=locked.org_unit,
+        details={"reason": reason} if reason else {},
+    )
+    if was_seen:
+        for decider in deciders_for(locked):
+            notify(
+                recipient=decider,
+                kind="request.withdrawn",
+                subject=f"Withdrawn: {locked.title}",
+                body=f"{user.short_name} withdrew the request for “{locked.title}”. Nothing is left to decide."
+                + (f"\n\nReason:\n{reason}" if reason else ""),
+                url=_detail_url(locked),
+            )
+    return locked
