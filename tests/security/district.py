@@ -1,10 +1,16 @@
 """The fixture district used by the authorization matrix: two schools, every role, real objects."""
 
+import datetime
 from types import SimpleNamespace
+
+from django.utils import timezone
 
 from accounts.factories import MembershipFactory, OrgUnitFactory, UserFactory
 from accounts.models import Membership
+from approvals.factories import AccountRequestFactory
+from moderation.links import make_token
 from notifications.services import notify
+from registry.models import Platform, RegistryEntry
 
 
 def build_district() -> SimpleNamespace:
@@ -27,5 +33,19 @@ def build_district() -> SimpleNamespace:
         (d.approver_b, d.school_b, Membership.Role.APPROVER),
     ]:
         MembershipFactory(user=user, org_unit=unit, role=role)
+    d.request_a = AccountRequestFactory(requester=d.employee_a, org_unit=d.school_a, submitted=True)
+    d.entry_a = RegistryEntry.objects.create(
+        platform=Platform.objects.get_or_create(name="Instagram")[0],
+        org_unit=d.school_a,
+        owner=d.employee_a,
+        handle="school_a_class",
+        login_username="schoola",
+        login_email=d.employee_a.email,
+        comment_setting="on",
+        next_review_due=datetime.date(2030, 1, 1),
+        password="matrix-secret-pw",
+    )
+    d.entry_a.co_admins.add(d.co_admin)
+    d.checkin_token = make_token(entry_id=d.entry_a.pk, user_id=d.employee_a.pk, period_start=timezone.localdate())
     d.notification_a = notify(recipient=d.employee_a, kind="test", subject="For A", body="b", url="/home/")
     return d

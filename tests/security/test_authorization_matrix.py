@@ -56,8 +56,28 @@ MATRIX = {
         _row(LOGIN, 302, 404, 404, 404, 404, 404, 404),
     ),
     "notifications:mark_all_read": ("POST", None, signed_in(302)),
+    "approvals:mine": ("GET", None, signed_in(200)),
+    # People with no unit to request for (approver-only, comms, admin) are sent home with a message.
+    "approvals:create": ("GET", None, _row(LOGIN, 200, 200, 200, 302, 302, 302, 302)),
+    "approvals:queue": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 200)),
+    "approvals:detail": ("GET", lambda d: {"pk": d.request_a.pk}, _row(LOGIN, 200, 404, 404, 200, 404, 404, 200)),
+    "approvals:edit": ("GET", lambda d: {"pk": d.request_a.pk}, _row(LOGIN, 302, 404, 404, 403, 404, 404, 403)),
+    "approvals:submit": ("POST", lambda d: {"pk": d.request_a.pk}, _row(LOGIN, 302, 404, 404, 403, 404, 404, 403)),
+    "approvals:withdraw": ("POST", lambda d: {"pk": d.request_a.pk}, _row(LOGIN, 302, 404, 404, 403, 404, 404, 403)),
+    "approvals:decide": ("POST", lambda d: {"pk": d.request_a.pk}, _row(LOGIN, 403, 404, 404, 200, 404, 404, 200)),
     "audit:list": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 200)),
     "audit:export": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 200)),
+    "audit:dashboard": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 200)),
+    "audit:compliance": ("GET", lambda d: {"code": d.school_a.code}, _row(LOGIN, 404, 404, 404, 200, 404, 404, 200)),
+    "audit:compliance_export": (
+        "GET",
+        lambda d: {"code": d.school_a.code},
+        _row(LOGIN, 404, 404, 404, 200, 404, 404, 200),
+    ),
+    # Approvers and admins see the account but may not check in: refused with a message (302).
+    "moderation:checkin": ("POST", lambda d: {"pk": d.entry_a.pk}, _row(LOGIN, 302, 404, 302, 302, 404, 404, 302)),
+    # The e-mail link works without signing in, for whoever holds it; it only records that check-in.
+    "moderation:link": ("GET", lambda d: {"token": d.checkin_token}, everyone(200)),
 }
 
 
