@@ -1,0 +1,91 @@
+from django import forms
+from django.utils import timezone
+
+from . import selectors
+from .models import MediaInquiry, SchoolEvent
+from .statements import ATTESTATION_STATEMENTS
+
+_LOCAL_DATETIME = {"type": "datetime-local"}
+_LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _local_datetime_widget():
+    return forms.DateTimeInput(attrs=_LOCAL_DATETIME, format=_LOCAL_DATETIME_FORMAT)
+
+
+class InquiryForm(forms.ModelForm):
+    """§1.5.1: what reached the employee and when the outlet needs an answer."""
+
+    class Meta:
+        model = MediaInquiry
+        fields = ["org_unit", "received_via", "outlet", "contact_name", "contact_details", "question", "deadline"]
+        widgets = {"deadline": _local_datetime_widget(), "question": forms.Textarea(attrs={"rows": 4})}
+        labels = {"org_unit": "Your school or department"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = selectors.units_for_logging(user)
+        self.fields["org_unit"].queryset = units
+        self.fields["org_unit"].empty_label = None
+        self.fields["deadline"].help_text = "When the outlet wants an answer, in district time."
+
+
+class InquiryNoteForm(forms.Form):
+    note = forms.CharField(
+        label="Note for the employee",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Visible to the employee who logged the inquiry and to the school's approvers.",
+    )
+
+
+class EventForm(forms.ModelForm):
+    """§3.1: an assembly or event to which parents are invited."""
+
+    class Meta:
+        model = SchoolEvent
+        fields = ["org_unit", "title", "starts_at", "location", "organiser"]
+        widgets = {"starts_at": _local_datetime_widget()}
+        labels = {"org_unit": "School", "starts_at": "Starts (district time)"}
+        help_texts = {"organiser": "Receives the reminder and reads the announcement to parents."}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = selectors.units_for_events(user)
+        self.fields["org_unit"].queryset = units
+        self.fields["org_unit"].empty_label = None
+        self.fields["organiser"].queryset = selectors.possible_organisers(units).order_by("last_name", "first_name")
+        self.fields["organiser"].label_from_instance = lambda u: u.short_name
+        self.fields["organiser"].empty_label = None
+        if not self.is_bound:
+            self.initial.setdefault("organiser", user.pk)
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        if starts_at <= timezone.now():
+            raise forms.ValidationError("Choose a time in the future.")
+        return starts_at
+
+    def clean(self):
+        cleaned = super().clean()
+        unit, organiser = cleaned.get("org_unit"), cleaned.get("organiser")
+        if unit and organiser and not selectors.is_member_of(organiser, unit.pk):
+            self.add_error("organiser", f"{organiser.short_name} is not on the staff of {unit}.")
+        return cleaned
+
+
+class AttestationForm(forms.Form):
+    """One required checkbox per statement of §2 (and §4.2), built from statements.py."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for statement in ATTESTATION_STATEMENTS:
+            self.fields[statement.code] = forms.BooleanField(
+                label=f"{statement.text} ({statement.clause})",
+                required=True,
+                error_messages={"required": "Please confirm this statement."},
+            )
+
+    def confirmed_codes(self) -> list[str]:
+        return [code for code, value in self.cleaned_data.items() if value]

@@ -1,0 +1,171 @@
+"""Media inquiries (AP 1311 §1.5.1), school events with the parents' no-photo reminder (§3.1) and the
+yearly staff attestation of the personal-use rules (§2, §4.2).
+
+Every change goes through services.py (audit event + notifications in one transaction); the
+models only hold data and small guards ("may this still be acknowledged?").
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class MediaInquiry(models.Model):
+    """A question from the media that reached an employee through a professional site (§1.5.1).
+
+    States: new → acknowledged → responded → closed; the communications manager may also respond
+    or close straight from new. Closed is final.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", "Waiting for the communications manager"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        RESPONDED = "responded", "Responded"
+        CLOSED = "closed", "Closed"
+
+    OPEN_STATES = (Status.NEW, Status.ACKNOWLEDGED, Status.RESPONDED)
+
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="media_inquiries_logged"
+    )
+    org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="media_inquiries")
+    # Free text until registry entries exist to point at (then: a nullable FK to registry.RegistryEntry).
+    received_via = models.CharField(
+        "site or account",
+        max_length=300,
+        help_text="The professional site or account the inquiry came through, e.g. “@ridgeview_gr5 on Instagram”.",
+    )
+    outlet = models.CharField("media outlet", max_length=200, help_text="Newspaper, station, blog or publication.")
+    contact_name = models.CharField("contact person", max_length=200)
+    contact_details = models.CharField(
+        "how to reach them", max_length=200, blank=True, help_text="E-mail address, phone number or handle."
+    )
+    question = models.TextField("what they asked")
+    deadline = models.DateTimeField(help_text="When the outlet wants an answer (district time).")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
+
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="media_inquiries_handled",
+        help_text="The communications manager who last acted on it.",
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "media inquiry"
+        verbose_name_plural = "media inquiries"
+        indexes = [models.Index(fields=["status", "deadline"])]
+        constraints = [
+            # Acting on an inquiry is the communications manager's job, never the person who logged it.
+            models.CheckConstraint(
+                condition=Q(handled_by__isnull=True) | ~Q(handled_by=models.F("logged_by")),
+                name="inquiry_not_handled_by_logger",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_at__isnull=False), name="closed_inquiry_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.outlet}: {self.question[:60]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATES
+
+    def can_be_acknowledged(self) -> bool:
+        return self.status == self.Status.NEW
+
+    def can_be_responded_to(self) -> bool:
+        return self.status in (self.Status.NEW, self.Status.ACKNOWLEDGED)
+
+    def can_be_closed(self) -> bool:
+        return self.is_open
+
+    def is_overdue(self, now) -> bool:
+        return self.status == self.Status.NEW and self.deadline < now
+
+
+class InquiryUpdate(models.Model):
+    """One step in an inquiry's history, with the note the employee reads (acknowledged, responded...)."""
+
+    class Action(models.TextChoices):
+        LOGGED = "logged", "Logged"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        RESPONDED = "responded", "Responded"
+        CLOSED = "closed", "Closed"
+
+    inquiry = models.ForeignKey(MediaInquiry, on_delete=models.CASCADE, related_name="updates")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    note = models.TextField(blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.author_id}"
+
+
+class SchoolEvent(models.Model):
+    """An assembly or event parents are invited to; the organiser reads the no-photo reminder (§3.1)."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="school_events")
+    title = models.CharField(max_length=200, help_text="e.g. “Winter concert”, “Grade 5 assembly”.")
+    starts_at = models.DateTimeField("starts", db_index=True, help_text="District time.")
+    location = models.CharField(max_length=200, blank=True, help_text="e.g. Gym, library.")
+    organiser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="events_organised")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED, db_index=True)
+    announcement_confirmed_at = models.DateTimeField(
+        "announcement read out", null=True, blank=True, help_text="When the organiser confirmed it (§3.1)."
+    )
+    announcement_version = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = "school event"
+
+    def __str__(self):
+        return f"{self.title} ({self.org_unit})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.announcement_confirmed_at is not None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+
+class PersonalUseAttestation(models.Model):
+    """One employee's yearly confirmation of the personal-use rules (§2, §4.2), with the version confirmed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attestations")
+    school_year = models.PositiveSmallIntegerField(help_text="The year the school year started (2026 for 2026–27).")
+    statement_version = models.CharField(max_length=20)
+    statements = models.JSONField(default=list, help_text="Codes of the statements confirmed.")
+    attested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-school_year", "-attested_at"]
+        verbose_name = "personal-use attestation"
+        constraints = [models.UniqueConstraint(fields=["user", "school_year"], name="attestation_once_per_year")]
+
+    def __str__(self):
+        return f"{self.user_id} for {self.school_year} (v{self.statement_version})"

@@ -1,0 +1,448 @@
+"""Every state change of outreach: one function per verb.
+
+Each runs in one transaction: lock the row where two people may act at once, check the guard and
+the caller's role, change, write one audit event, notify (e-mails leave after commit). Problems
+a user can fix or should know about raise OutreachError with a message meant for them.
+
+The reminder sweeps at the bottom create notifications only; they reuse the notification sweep
+machinery (district-local days, dedupe keys, a SweepRun per run) and are safe to run twice.
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from accounts.models import Membership, OrgUnit, User
+from accounts.selectors import approvers_of
+from audit.services import record_event
+from notifications.services import notify
+from notifications.sweeps import Planned, SweepResult, deliver, district_today
+
+from . import rules, selectors
+from .models import InquiryUpdate, MediaInquiry, PersonalUseAttestation, SchoolEvent
+from .statements import ATTESTATION_CODES, ATTESTATION_VERSION, EVENT_ANNOUNCEMENT, EVENT_ANNOUNCEMENT_VERSION
+
+
+class OutreachError(Exception):
+    """A refused outreach action; str(error) is shown to the user as is."""
+
+
+def _when(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "l j F Y, H:i")
+
+
+# --- Media inquiries (§1.5.1) ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def log_inquiry(
+    *,
+    user: User,
+    org_unit: OrgUnit,
+    received_via: str,
+    outlet: str,
+    contact_name: str,
+    question: str,
+    deadline: datetime,
+    contact_details: str = "",
+) -> MediaInquiry:
+    """An employee refers a media inquiry to the communications manager (§1.5.1).
+
+    Who: any member of `org_unit`. Side effects: one audit event; every active communications
+    manager (district admins when there is none) is notified at once by e-mail, and the unit's
+    approvers for information. Never routed to the person who logged it.
+    """
+    if not selectors.is_member_of(user, org_unit.pk):
+        raise OutreachError("You can only log inquiries for a school or department you belong to.")
+    inquiry = MediaInquiry.objects.create(
+        logged_by=user,
+        org_unit=org_unit,
+        received_via=received_via.strip(),
+        outlet=outlet.strip(),
+        contact_name=contact_name.strip(),
+        contact_details=contact_details.strip(),
+        question=question.strip(),
+        deadline=deadline,
+    )
+    InquiryUpdate.objects.create(inquiry=inquiry, action=InquiryUpdate.Action.LOGGED, author=user)
+    record_event(actor=user, action="inquiry.logged", target=inquiry, org_unit=org_unit, details={"outlet": outlet})
+
+    url = reverse("outreach:inquiry_detail", args=[inquiry.pk])
+    summary = (
+        f"Outlet: {inquiry.outlet}\nContact: {inquiry.contact_name} {inquiry.contact_details}".rstrip()
+        + f"\nCame through: {inquiry.received_via}\nDeadline: {_when(inquiry.deadline)}"
+        f"\nLogged by: {user.short_name} ({org_unit})\n\nQuestion:\n{inquiry.question}"
+    )
+    handlers = selectors.inquiry_handlers(exclude=user)
+    for handler in handlers:
+        notify(
+            recipient=handler,
+            kind="inquiry.logged",
+            subject=f"Media inquiry from {inquiry.outlet}: please take it over",
+            body="A media inquiry was referred to you (AP 1311 §1.5.1).\n" + summary,
+            url=url,
+        )
+    for approver in approvers_of(org_unit):
+        if approver.pk == user.pk or approver in handlers:
+            continue
+        notify(
+            recipient=approver,
+            kind="inquiry.logged_fyi",
+            subject=f"For information: media inquiry from {inquiry.outlet} at {org_unit}",
+            body="For information only: the communications manager handles it (AP 1311 §1.5.1).\n" + summary,
+            url=url,
+        )
+    return inquiry
+
+
+def _locked_inquiry(inquiry_id: int) -> MediaInquiry:
+    try:
+        return MediaInquiry.objects.select_for_update().get(pk=inquiry_id)
+    except MediaInquiry.DoesNotExist:
+        raise OutreachError("This inquiry no longer exists.") from None
+
+
+def _check_handler(user: User, inquiry: MediaInquiry) -> None:
+    if inquiry.logged_by_id == user.pk:
+        raise OutreachError("You logged this inquiry, so another communications manager must handle it.")
+    if not selectors.can_handle_inquiry(user, inquiry):
+        raise OutreachError("Only the communications manager can act on media inquiries.")
+
+
+def _handled(*, user: User, inquiry: MediaInquiry, action: str, note: str) -> MediaInquiry:
+    """Shared tail of the three handling verbs: history row, audit event, message to the employee."""
+    inquiry.handled_by = user
+    inquiry.save()
+    InquiryUpdate.objects.create(inquiry=inquiry, action=action, note=note, author=user)
+    record_event(
+        actor=user,
+        action=f"inquiry.{action}",
+        target=inquiry,
+        org_unit=inquiry.org_unit,
+        details={"note": note} if note else {},
+    )
+    notify(
+        recipient=inquiry.logged_by,
+        kind=f"inquiry.{action}",
+        subject=f"Your media inquiry from {inquiry.outlet}: {inquiry.get_status_display().lower()}",
+        body=f"{user.short_name} marked it {inquiry.get_status_display().lower()}." + (f"\n\n{note}" if note else ""),
+        url=reverse("outreach:inquiry_detail", args=[inquiry.pk]),
+    )
+    return inquiry
+
+
+@transaction.atomic
+def acknowledge_inquiry(*, user: User, inquiry_id: int, note: str = "") -> MediaInquiry:
+    """The communications manager takes the inquiry over. From: new. Notifies the employee."""
+    inquiry = _locked_inquiry(inquiry_id)
+    _check_handler(user, inquiry)
+    if not inquiry.can_be_acknowledged():
+        raise OutreachError(f"This inquiry is already {inquiry.get_status_display().lower()}.")
+    inquiry.status = MediaInquiry.Status.ACKNOWLEDGED
+    inquiry.acknowledged_at = timezone.now()
+    return _handled(user=user, inquiry=inquiry, action=InquiryUpdate.Action.ACKNOWLEDGED, note=note.strip())
+
+
+@transaction.atomic
+def respond_to_inquiry(*, user: User, inquiry_id: int, note: str) -> MediaInquiry:
+    """Record that the district answered the outlet, and how. From: new or acknowledged. A note is required."""
+    inquiry = _locked_inquiry(inquiry_id)
+    _check_handler(user, inquiry)
+    if not inquiry.can_be_responded_to():
+        raise OutreachError(f"This inquiry is already {inquiry.get_status_display().lower()}.")
+    if not note.strip():
+        raise OutreachError("Say briefly how the district responded.")
+    now = timezone.now()
+    inquiry.status = MediaInquiry.Status.RESPONDED
+    inquiry.acknowledged_at = inquiry.acknowledged_at or now
+    inquiry.responded_at = now
+    return _handled(user=user, inquiry=inquiry, action=InquiryUpdate.Action.RESPONDED, note=note.strip())
+
+
+@transaction.atomic
+def close_inquiry(*, user: User, inquiry_id: int, note: str) -> MediaInquiry:
+    """Close the inquiry with a note for the employee. From: any open state. Final."""
+    inquiry = _locked_inquiry(inquiry_id)
+    _check_handler(user, inquiry)
+    if not inquiry.can_be_closed():
+        raise OutreachError("This inquiry is already closed.")
+    if not note.strip():
+        raise OutreachError("Add a short note for the employee when closing an inquiry.")
+    now = timezone.now()
+    inquiry.status = MediaInquiry.Status.CLOSED
+    inquiry.acknowledged_at = inquiry.acknowledged_at or now
+    inquiry.closed_at = now
+    return _handled(user=user, inquiry=inquiry, action=InquiryUpdate.Action.CLOSED, note=note.strip())
+
+
+# --- School events (§3.1) --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_event(
+    *,
+    user: User,
+    org_unit: OrgUnit,
+    title: str,
+    starts_at: datetime,
+    organiser: User,
+    location: str = "",
+) -> SchoolEvent:
+    """Record an upcoming assembly or event parents are invited to (§3.1).
+
+    Who: an employee or approver of the school; the organiser must belong to it too. Side effects:
+    one audit event; the organiser is told when someone else recorded the event for them.
+    """
+    if not selectors.units_for_events(user).filter(pk=org_unit.pk).exists():
+        raise OutreachError("You can only record events for a school you belong to.")
+    if not organiser.is_active or not selectors.is_member_of(organiser, org_unit.pk):
+        raise OutreachError(f"{organiser.short_name} is not on the staff of {org_unit}.")
+    if starts_at <= timezone.now():
+        raise OutreachError("Record events before they start: the reminder has to reach the organiser in time.")
+    event = SchoolEvent.objects.create(
+        org_unit=org_unit,
+        title=title.strip(),
+        starts_at=starts_at,
+        location=location.strip(),
+        organiser=organiser,
+        created_by=user,
+    )
+    record_event(
+        actor=user,
+        action="event.scheduled",
+        target=event,
+        org_unit=org_unit,
+        details={
+            "starts_at": timezone.localtime(starts_at).isoformat(timespec="minutes"),
+            "organiser": organiser.email,
+        },
+    )
+    if organiser.pk != user.pk:
+        notify(
+            recipient=organiser,
+            kind="event.scheduled",
+            subject=f"You are the organiser of {event.title}",
+            body=f"{user.short_name} recorded {event.title} on {_when(starts_at)} with you as organiser. Before it "
+            "starts, you will be reminded to ask parents not to take or post photos or recordings (AP 1311 §3.1).",
+            url=reverse("outreach:event_detail", args=[event.pk]),
+        )
+    return event
+
+
+def _locked_event(event_id: int) -> SchoolEvent:
+    try:
+        return SchoolEvent.objects.select_for_update().get(pk=event_id)
+    except SchoolEvent.DoesNotExist:
+        raise OutreachError("This event no longer exists.") from None
+
+
+@transaction.atomic
+def confirm_event_announcement(*, user: User, event_id: int) -> SchoolEvent:
+    """The organiser confirms the no-photo reminder was read out to parents (§3.1).
+
+    From: scheduled, not yet confirmed, and the first reminder is due (confirming weeks ahead would
+    prove nothing). Who: the organiser only. Side effect: one audit event.
+    """
+    event = _locked_event(event_id)
+    if not selectors.can_confirm_announcement(user, event):
+        raise OutreachError("Only the event's organiser can confirm the announcement.")
+    if event.is_cancelled:
+        raise OutreachError("This event was cancelled.")
+    if event.is_confirmed:
+        raise OutreachError("The announcement for this event is already confirmed.")
+    opens = rules.first_reminder_time(event.starts_at)
+    if timezone.now() < opens:
+        raise OutreachError(f"You can confirm from {_when(opens)}, when the reminder goes out.")
+    event.announcement_confirmed_at = timezone.now()
+    event.announcement_version = EVENT_ANNOUNCEMENT_VERSION
+    event.save()
+    record_event(actor=user, action="event.announcement_confirmed", target=event, org_unit=event.org_unit)
+    return event
+
+
+@transaction.atomic
+def cancel_event(*, user: User, event_id: int) -> SchoolEvent:
+    """Cancel an event that has not started; no more reminders. Who: organiser, creator or the school's approver."""
+    event = _locked_event(event_id)
+    if not selectors.can_cancel_event(user, event):
+        raise OutreachError("Only the organiser, whoever recorded the event, or the principal can cancel it.")
+    if event.is_cancelled:
+        raise OutreachError("This event is already cancelled.")
+    if event.starts_at <= timezone.now():
+        raise OutreachError("This event has already started; it can no longer be cancelled.")
+    event.status = SchoolEvent.Status.CANCELLED
+    event.save()
+    record_event(actor=user, action="event.cancelled", target=event, org_unit=event.org_unit)
+    if event.organiser_id != user.pk:
+        notify(
+            recipient=event.organiser,
+            kind="event.cancelled",
+            subject=f"{event.title} was cancelled",
+            body=f"{user.short_name} cancelled {event.title} ({_when(event.starts_at)}). No reminder will be sent.",
+            url=reverse("outreach:event_detail", args=[event.pk]),
+        )
+    return event
+
+
+# --- Attestation (§2, §4.2) ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attest_personal_use(*, user: User, statements: Iterable[str]) -> PersonalUseAttestation:
+    """Record the user's confirmation of the personal-use rules for the current school year.
+
+    Every statement of the current version must be confirmed. Once per person per school year
+    (a unique constraint makes a double submit harmless). Side effect: one audit event.
+    """
+    confirmed = set(statements)
+    if confirmed != set(ATTESTATION_CODES):
+        raise OutreachError("Please confirm every statement.")
+    year = rules.current_school_year()
+    try:
+        with transaction.atomic():
+            attestation = PersonalUseAttestation.objects.create(
+                user=user, school_year=year, statement_version=ATTESTATION_VERSION, statements=list(ATTESTATION_CODES)
+            )
+    except IntegrityError:
+        raise OutreachError(
+            f"You already confirmed the personal-use rules for {rules.school_year_label(year)}."
+        ) from None
+    record_event(
+        actor=user,
+        action="attestation.confirmed",
+        target=attestation,
+        details={"school_year": year, "version": ATTESTATION_VERSION},
+    )
+    return attestation
+
+
+# --- Reminder sweeps ---------------------------------------------------------------------------------
+
+
+def plan_overdue_inquiry_reminders(now: datetime) -> SweepResult:
+    """Inquiries past their deadline and not acknowledged: one reminder per inquiry, handler and local day."""
+    day = timezone.localdate(now)
+    overdue = list(
+        MediaInquiry.objects.filter(status=MediaInquiry.Status.NEW, deadline__lt=now)
+        .select_related("org_unit", "logged_by")
+        .order_by("deadline")
+    )
+    result = SweepResult("outreach_overdue_inquiries", day, counts={"overdue_inquiries": len(overdue)})
+    for inquiry in overdue:
+        for handler in selectors.inquiry_handlers(exclude=inquiry.logged_by):
+            result.planned.append(
+                Planned(
+                    recipient=handler,
+                    kind="reminder.inquiry_overdue",
+                    subject=f"Overdue media inquiry from {inquiry.outlet}",
+                    body=f"The outlet's deadline was {_when(inquiry.deadline)} and nobody has acknowledged the "
+                    f"inquiry yet (AP 1311 §1.5.1). Logged by {inquiry.logged_by.short_name} ({inquiry.org_unit}).",
+                    url=reverse("outreach:inquiry_detail", args=[inquiry.pk]),
+                    dedupe_key=f"outreach.inquiry_overdue:{inquiry.pk}:{handler.pk}:{day.isoformat()}",
+                )
+            )
+    return result
+
+
+def remind_overdue_inquiries(*, now: datetime | None = None, dry_run: bool = False) -> SweepResult:
+    """Remind communications managers of overdue inquiries; at most once a day per inquiry (§1.5.1)."""
+    return deliver(plan_overdue_inquiry_reminders(now or timezone.now()), dry_run=dry_run)
+
+
+def plan_event_reminders(now: datetime) -> SweepResult:
+    """Organisers of upcoming events whose reminder time has come (§3.1).
+
+    For each scheduled, unconfirmed event that has not started: the lead times whose local reminder
+    time has passed are due; only the shortest of them is sent, so a sweep that was down for a while
+    catches up with one reminder rather than several. The dedupe key holds the event, the lead time
+    and the start time: once per event and lead time, and again after the event is moved.
+    """
+    hours = rules.event_reminder_hours()
+    result = SweepResult("outreach_event_reminders", timezone.localdate(now))
+    if not hours:
+        return result
+    horizon = now + timezone.timedelta(hours=hours[0] + 2)  # +2: a DST change shifts wall-clock lead times
+    upcoming = SchoolEvent.objects.filter(
+        status=SchoolEvent.Status.SCHEDULED,
+        announcement_confirmed_at__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=horizon,
+    ).select_related("organiser", "org_unit")
+    for event in upcoming:
+        due = [h for h in hours if rules.event_reminder_time(event.starts_at, h) <= now]
+        if not due:
+            continue
+        lead = min(due)
+        stamp = int(event.starts_at.timestamp())
+        where = f" in {event.location}" if event.location else ""
+        result.planned.append(
+            Planned(
+                recipient=event.organiser,
+                kind="reminder.event_announcement",
+                subject=f"Before {event.title} starts: read the no-photo reminder to parents",
+                body=f"{event.title}{where}, {event.org_unit}, starts {_when(event.starts_at)}.\n\n"
+                "Before it begins, please read this to the parents (AP 1311 §3.1):\n\n"
+                f"“{EVENT_ANNOUNCEMENT}”\n\nThen confirm in the portal that it was read out.",
+                url=reverse("outreach:event_detail", args=[event.pk]),
+                dedupe_key=f"outreach.event_reminder:{event.pk}:{lead}h:{stamp}",
+            )
+        )
+    result.counts["events_due"] = len(result.planned)
+    return result
+
+
+def send_event_reminders(*, now: datetime | None = None, dry_run: bool = False) -> SweepResult:
+    """Send due event reminders; once per event and lead time, in district time (§3.1)."""
+    return deliver(plan_event_reminders(now or timezone.now()), dry_run=dry_run)
+
+
+def plan_attestation_reminders(day: date) -> SweepResult:
+    """Staff who have not confirmed the personal-use rules this school year (§2).
+
+    Each person's cycle starts on the school-year start (or the day they joined a unit, if later).
+    On that day they are asked; every N days afterwards (OUTREACH_ATTESTATION_REMINDER_DAYS) they are
+    reminded. The dedupe key holds the school year and the period number, so each is sent once.
+    """
+    year = rules.school_year_of(day)
+    year_start = rules.school_year_start(year)
+    every = rules.attestation_reminder_days()
+    done = set(PersonalUseAttestation.objects.filter(school_year=year).values_list("user_id", flat=True))
+    staff = selectors.staff_required_to_attest().exclude(pk__in=done)
+    result = SweepResult("outreach_attestation", day, counts={"not_confirmed": 0})
+    joined: dict[int, date] = {}
+    for user_id, created_at in (
+        Membership.objects.filter(user__in=staff).values_list("user_id", "created_at").order_by("created_at")
+    ):
+        joined.setdefault(user_id, timezone.localdate(created_at))
+    label = rules.school_year_label(year)
+    for user in staff:
+        result.counts["not_confirmed"] += 1
+        starts = max(year_start, joined.get(user.pk, year_start))
+        if day < starts:
+            continue
+        period = (day - starts).days // every
+        first = period == 0
+        result.planned.append(
+            Planned(
+                recipient=user,
+                kind="attestation.requested" if first else "reminder.attestation",
+                subject=f"Please confirm the personal social media rules for {label}"
+                if first
+                else f"Reminder: confirm the personal social media rules for {label}",
+                body="Once every school year, every employee confirms the district's rules for personal social "
+                "media (AP 1311 §2): no contact with current students, no tagging without permission, no student "
+                "or confidential information. It takes a minute.",
+                url=reverse("outreach:attestation"),
+                dedupe_key=f"outreach.attestation:{user.pk}:{year}:{period}",
+            )
+        )
+    return result
+
+
+def remind_pending_attestations(*, day: date | None = None, dry_run: bool = False) -> SweepResult:
+    """Ask (on the first day) and remind (every N days) staff who have not confirmed this school year."""
+    return deliver(plan_attestation_reminders(day or district_today()), dry_run=dry_run)
