@@ -320,10 +320,29 @@ def plan_reviews(day: date) -> SweepResult:
 
 # --- The registry of sweeps ------------------------------------------------------------------------
 
+
+def _moment(day: date) -> datetime:
+    """For sweeps that work to the minute: now for today, else noon of the given district day."""
+    return timezone.now() if day == district_today() else local_midnight(day) + timedelta(hours=12)
+
+
+def _outreach(name: str) -> Callable[[date], SweepResult]:
+    def plan(day: date) -> SweepResult:
+        from outreach import services
+
+        planner = getattr(services, name)
+        return planner(day) if name == "plan_attestation_reminders" else planner(_moment(day))
+
+    return plan
+
+
 SWEEPS: dict[str, Callable[[date], SweepResult]] = {
     "moderation": plan_moderation,
     "reviews": plan_reviews,
     "pending_approvals": plan_pending_approvals,
+    "overdue_inquiries": _outreach("plan_overdue_inquiry_reminders"),
+    "event_reminders": _outreach("plan_event_reminders"),
+    "attestations": _outreach("plan_attestation_reminders"),
 }
 
 

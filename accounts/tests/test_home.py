@@ -70,3 +70,19 @@ def test_approver_never_sees_own_request_as_waiting_for_their_decision(client_fo
 def test_navigation_follows_roles(client_for, teacher, district_admin):
     assert "District admin" not in client_for(teacher).get(reverse("home")).content.decode()
     assert "District admin" in client_for(district_admin).get(reverse("home")).content.decode()
+
+
+def test_today_says_nothing_is_due_when_nothing_is(client_for, teacher):
+    from outreach.services import attest_personal_use
+    from outreach.statements import ATTESTATION_CODES
+
+    attest_personal_use(user=teacher, statements=ATTESTATION_CODES)
+    body = client_for(teacher).get(reverse("home")).content.decode()
+    assert '<div class="today-items"></div>' in body
+
+
+def test_today_lists_a_due_check_in(client_for, teacher, school_a, make_entry):
+    make_entry(teacher, school_a, handle="room12", comments="on")
+    body = client_for(teacher).get(reverse("home")).content.decode()
+    assert '<div class="today-items"></div>' not in body
+    assert "@room12" in body

@@ -22,8 +22,15 @@ from moderation.models import CheckIn, MissedCheckIn
 from registry.models import Platform, RegistryEntry
 
 PLATFORMS = ["Instagram", "YouTube", "Facebook", "Edublogs", "X"]
-ACTIONS = ["request.submitted", "request.approved", "registry.registered", "moderation.checked_in",
-           "registry.reviewed", "registry.credentials_revealed", "registry.disabled"]
+ACTIONS = [
+    "request.submitted",
+    "request.approved",
+    "registry.registered",
+    "moderation.checked_in",
+    "registry.reviewed",
+    "registry.credentials_revealed",
+    "registry.disabled",
+]
 
 
 class Command(BaseCommand):
@@ -48,18 +55,32 @@ class Command(BaseCommand):
             platforms = [Platform.objects.get_or_create(name=name)[0] for name in PLATFORMS]
             start = OrgUnit.objects.count()
             unit_objs = OrgUnit.objects.bulk_create(
-                [OrgUnit(name=f"Scale School {start + i:04d}", code=f"scale-{start + i:04d}",
-                         website_url=f"https://scale{start + i}.sd.example") for i in range(n_units)]
+                [
+                    OrgUnit(
+                        name=f"Scale School {start + i:04d}",
+                        code=f"scale-{start + i:04d}",
+                        website_url=f"https://scale{start + i}.sd.example",
+                    )
+                    for i in range(n_units)
+                ]
             )
             staff_per_unit = max(2, n_accounts // n_units // 4)
             users = User.objects.bulk_create(
-                [User(email=f"scale{start}-{u}-{s}@sd.example", first_name="Staff", last_name=f"{u}-{s}",
-                      password="!unusable") for u in range(n_units) for s in range(staff_per_unit + 1)],
+                [
+                    User(
+                        email=f"scale{start}-{u}-{s}@sd.example",
+                        first_name="Staff",
+                        last_name=f"{u}-{s}",
+                        password="!unusable",
+                    )
+                    for u in range(n_units)
+                    for s in range(staff_per_unit + 1)
+                ],
                 batch_size=5000,
             )
             memberships, staff = [], {}
             for u, unit in enumerate(unit_objs):
-                group = users[u * (staff_per_unit + 1):(u + 1) * (staff_per_unit + 1)]
+                group = users[u * (staff_per_unit + 1) : (u + 1) * (staff_per_unit + 1)]
                 memberships.append(Membership(user=group[0], org_unit=unit, role=Membership.Role.APPROVER))
                 memberships += [Membership(user=x, org_unit=unit) for x in group[1:]]
                 staff[unit.pk] = group[1:]
@@ -71,23 +92,41 @@ class Command(BaseCommand):
                 unit = unit_objs[i % n_units]
                 owner = rng.choice(staff[unit.pk])
                 decided = now - datetime.timedelta(days=rng.randint(1, 700))
-                requests.append(AccountRequest(
-                    requester=owner, org_unit=unit, platform=rng.choice(platforms), status="approved",
-                    title=f"Site {i}", description="Synthetic", intended_audience="A class",
-                    account_email=owner.email, identification_text="District site", decided_by=owner,
-                    school_website_url=unit.website_url, submitted_at=decided - datetime.timedelta(days=3),
-                    decided_at=decided,
-                ))
+                requests.append(
+                    AccountRequest(
+                        requester=owner,
+                        org_unit=unit,
+                        platform=rng.choice(platforms),
+                        status="approved",
+                        title=f"Site {i}",
+                        description="Synthetic",
+                        intended_audience="A class",
+                        account_email=owner.email,
+                        identification_text="District site",
+                        decided_by=owner,
+                        school_website_url=unit.website_url,
+                        submitted_at=decided - datetime.timedelta(days=3),
+                        decided_at=decided,
+                    )
+                )
             AccountRequest.objects.bulk_create(requests, batch_size=5000)
             for i, r in enumerate(requests):
-                entries.append(RegistryEntry(
-                    request=r, platform=r.platform, org_unit=r.org_unit, owner=r.requester, handle=f"scale{start}_{i}",
-                    url=f"https://social.example/scale{start}_{i}", login_username=f"scale{i}",
-                    login_email=r.requester.email, privacy=rng.choice(["private", "private", "public"]),
-                    comment_setting=rng.choice(["off", "off", "moderated", "on"]),
-                    status=rng.choice(["active"] * 18 + ["disabled", "removed"]),
-                    next_review_due=today + datetime.timedelta(days=rng.randint(-60, 90)),
-                ))
+                entries.append(
+                    RegistryEntry(
+                        request=r,
+                        platform=r.platform,
+                        org_unit=r.org_unit,
+                        owner=r.requester,
+                        handle=f"scale{start}_{i}",
+                        url=f"https://social.example/scale{start}_{i}",
+                        login_username=f"scale{i}",
+                        login_email=r.requester.email,
+                        privacy=rng.choice(["private", "private", "public"]),
+                        comment_setting=rng.choice(["off", "off", "moderated", "on"]),
+                        status=rng.choice(["active"] * 18 + ["disabled", "removed"]),
+                        next_review_due=today + datetime.timedelta(days=rng.randint(-60, 90)),
+                    )
+                )
             RegistryEntry.objects.bulk_create(entries, batch_size=5000)
             self.stdout.write(f"{len(entries)} accounts")
 
@@ -111,10 +150,17 @@ class Command(BaseCommand):
             batch = []
             for _ in range(min(20000, n_events - made)):
                 e = entries[rng.randrange(len(entries))]
-                batch.append(AuditEvent(
-                    actor_id=e.owner_id, action=rng.choice(ACTIONS), target_type=entry_type, target_id=str(e.pk),
-                    target_repr=f"@{e.handle}", org_unit_id=e.org_unit_id, source_ip="192.0.2.1",
-                ))
+                batch.append(
+                    AuditEvent(
+                        actor_id=e.owner_id,
+                        action=rng.choice(ACTIONS),
+                        target_type=entry_type,
+                        target_id=str(e.pk),
+                        target_repr=f"@{e.handle}",
+                        org_unit_id=e.org_unit_id,
+                        source_ip="192.0.2.1",
+                    )
+                )
             with transaction.atomic():
                 AuditEvent.objects.bulk_create(batch, batch_size=10000)
             made += len(batch)
