@@ -47,7 +47,7 @@ class Command(BaseCommand):
     def handle(self, *args, scale, units, accounts, events, seed, force, **options):
         if RegistryEntry.objects.count() > 100 and not force:
             raise CommandError("This database already has data; use --force to add a scale district anyway.")
-        rng = random.Random(seed)
+        rng = random.Random(seed)  # noqa: S311 (synthetic benchmark data, not security)
         n_units, n_accounts, n_events = (max(1, int(x * scale)) for x in (units, accounts, events))
         today = timezone.localdate()
         now = timezone.now()
