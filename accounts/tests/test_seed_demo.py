@@ -3,6 +3,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from accounts.models import Membership, OrgUnit, User
+from approvals.models import AccountRequest
 from registry.models import Platform
 
 pytestmark = pytest.mark.django_db
@@ -14,6 +15,7 @@ def _snapshot():
         sorted(OrgUnit.objects.values_list("code", "name", "kind")),
         sorted(Membership.objects.values_list("user__email", "org_unit__code", "role")),
         sorted(Platform.objects.values_list("name", "is_approved")),
+        sorted(AccountRequest.objects.values_list("title", "status", "requester__email")),
     )
 
 
@@ -50,3 +52,11 @@ def test_demo_roles():
     assert User.objects.get(email="comms@sd.example").is_communications_manager
     admin = User.objects.get(email="admin@sd.example")
     assert admin.is_district_admin and admin.is_superuser
+
+
+def test_demo_principal_has_a_request_waiting_and_the_teacher_one_to_register():
+    call_command("seed_demo", verbosity=0)
+    statuses = dict(AccountRequest.objects.values_list("title", "status"))
+    assert statuses["Ridgeview garden club blog"] == "submitted"
+    assert statuses["Room 12 Grade 5 class page"] == "approved"
+    assert AccountRequest.objects.get(title="Room 12 Grade 5 class page").acknowledgements.count() == 10

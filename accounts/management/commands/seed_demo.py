@@ -5,6 +5,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import Membership, OrgUnit, User
+from approvals import services as approvals
+from approvals.acknowledgements import STATEMENTS
+from approvals.models import AccountRequest
 from registry.models import Platform
 
 DEMO_PASSWORD = "demo-pass-1311"
@@ -53,6 +56,14 @@ PLATFORMS = [
 ]
 
 
+# title, requester, unit, platform, comments, network, outcome ("approved" or "submitted")
+REQUESTS = [
+    ("Room 12 Grade 5 class page", "teacher@sd.example", "ridgeview", "Instagram", "on", "private", "approved"),
+    ("Ridgeview garden club blog", "teacher@sd.example", "ridgeview", "Edublogs", "moderated", "public", "submitted"),
+    ("Lakeside robotics team channel", "teacher2@sd.example", "lakeside", "YouTube", "off", "public", "submitted"),
+]
+
+
 class Command(BaseCommand):
     help = "Create or refresh the demo district (sd.example) with its users, units and platforms."
 
@@ -81,6 +92,7 @@ class Command(BaseCommand):
                 Membership.objects.update_or_create(
                     user=user, org_unit=units[code], role=role, defaults={"title": title}
                 )
+        self._demo_requests(units)
         self.stdout.write(self.style.SUCCESS("Demo district ready on sd.example."))
         self.stdout.write(f"Every demo user signs in with the password {DEMO_PASSWORD}:")
         for email, _first, _last, flags, memberships in USERS:
@@ -91,3 +103,39 @@ class Command(BaseCommand):
                 if v and k != "is_staff" and k != "is_superuser"
             )
             self.stdout.write(f"  {email:24} {roles or extra}")
+
+    def _demo_requests(self, units):
+        """A request waiting in each principal's queue and one approved, ready to register.
+
+        Made through the workflow's services so the audit trail and notifications are real. A request
+        already present (by title) is left as it is, so reruns change nothing.
+        """
+        for title, email, code, platform, comments, network, outcome in REQUESTS:
+            if AccountRequest.objects.filter(title=title).exists():
+                continue
+            requester = User.objects.get(email=email)
+            unit = units[code]
+            draft = approvals.create_draft(
+                requester=requester,
+                values={
+                    "org_unit": unit,
+                    "platform": Platform.objects.get(name=platform),
+                    "title": title,
+                    "school_based": True,
+                    "purpose": "instructional",
+                    "description": f"{title}: class news, reminders and student work shared with consent.",
+                    "intended_audience": "Students and parents of the class",
+                    "network": network,
+                    "public_justification": "Families and the wider school community follow the club's work."
+                    if network == "public"
+                    else "",
+                    "comment_setting": comments,
+                    "account_email": email,
+                    "identification_text": f"A professional site of {unit.name}, School District sd.example.",
+                    "school_website_url": unit.website_url,
+                },
+            )
+            approvals.submit_request(account_request=draft, user=requester, acknowledged=[s.code for s in STATEMENTS])
+            if outcome == "approved":
+                approver = unit.approvers.exclude(pk=requester.pk).first()
+                approvals.approve_request(account_request=draft, user=approver, comment="Looks good. Enjoy!")
