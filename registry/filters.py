@@ -1,0 +1,85 @@
+"""Search and filters of the registry list (§1.4.5 at a glance)."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from .forms import SafeModelChoiceField
+from .models import Platform, RegistryEntry
+from .selectors import registry_units
+
+STATUS_CHOICES = [
+    ("all", "All, including removed"),
+    *RegistryEntry.Status.choices,
+]
+FLAG_CHOICES = [
+    ("overdue", "Review overdue"),
+    ("new_owner", "Needs a new owner"),
+    ("rotation", "Password rotation needed"),
+    ("decommission", "Decommission requested"),
+]
+
+
+class SafeModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = SafeModelChoiceField
+
+
+class RegistryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search", help_text="Handle, site, owner, username or URL")
+    org_unit = SafeModelChoiceFilter(queryset=None, label="Unit", empty_label="All units")
+    platform = SafeModelChoiceFilter(queryset=Platform.objects.all(), empty_label="All platforms")
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, method="by_status", label="Status", empty_label="Active and disabled"
+    )
+    comment_setting = django_filters.ChoiceFilter(
+        choices=RegistryEntry.Comments.choices, label="Comments", empty_label="Any"
+    )
+    flag = django_filters.ChoiceFilter(
+        choices=FLAG_CHOICES, method="by_flag", label="Needs attention", empty_label="Any"
+    )
+
+    class Meta:
+        model = RegistryEntry
+        fields = ["q", "org_unit", "platform", "status", "comment_setting", "flag"]
+
+    def __init__(self, data=None, *args, user, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["org_unit"].queryset = registry_units(user)
+        self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+
+    @property
+    def qs(self):
+        qs = super().qs
+        # The default view leaves removed accounts out; "all" or "removed" shows them (history).
+        if not (self.form.is_bound and self.form.is_valid() and self.form.cleaned_data.get("status")):
+            qs = qs.exclude(status=RegistryEntry.Status.REMOVED)
+        return qs
+
+    def search(self, queryset, name, value):
+        value = value.strip().lstrip("@")
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(handle__icontains=value)
+            | Q(name__icontains=value)
+            | Q(url__icontains=value)
+            | Q(login_username__icontains=value)
+            | Q(owner__email__icontains=value)
+            | Q(owner__last_name__icontains=value)
+            | Q(owner__first_name__icontains=value)
+        )
+
+    def by_status(self, queryset, name, value):
+        return queryset if value == "all" else queryset.filter(status=value)
+
+    def by_flag(self, queryset, name, value):
+        if value == "overdue":
+            return queryset.filter(status=RegistryEntry.Status.ACTIVE, next_review_due__lt=timezone.localdate())
+        if value == "new_owner":
+            return queryset.filter(needs_new_owner=True)
+        if value == "rotation":
+            return queryset.filter(needs_password_rotation=True)
+        if value == "decommission":
+            return queryset.filter(status=RegistryEntry.Status.ACTIVE, decommission_requested_at__isnull=False)
+        return queryset

@@ -1,0 +1,212 @@
+"""Forms of the registry. They parse input; registry/services.py decides."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.models import User
+from accounts.validators import district_domains_text, validate_district_email
+
+from .models import EnforcementAction, RegistryEntry
+
+
+def _staff_of(org_unit, *, exclude=()) -> "forms.QuerySet[User]":
+    return (
+        User.objects.filter(is_active=True, memberships__org_unit=org_unit)
+        .exclude(pk__in=[u.pk for u in exclude if u is not None])
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+# Primary keys are 64-bit: a longer number must be refused before it reaches the database
+# (SQLite raises OverflowError on it, which Django's choice fields do not catch).
+MAX_PK = 2**63 - 1
+
+
+def is_valid_pk(value) -> bool:
+    text = str(value).strip()
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_PK
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and not isinstance(value, self.queryset.model) and not is_valid_pk(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else []:
+            if not is_valid_pk(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
+class _StaffChoiceField(SafeModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class _StaffMultipleChoiceField(SafeModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class PasswordInput(forms.PasswordInput):
+    """Never re-rendered with a value; the browser must not autofill the portal's own password here."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"autocomplete": "new-password", **(attrs or {})}, render_value=False)
+
+
+class RegisterForm(forms.Form):
+    handle = forms.CharField(max_length=150, help_text="The account's name on the platform, e.g. @room12news.")
+    url = forms.URLField(
+        label="Public URL",
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        help_text="The link to the account or site.",
+    )
+    login_username = forms.CharField(label="Login username", max_length=150)
+    login_email = forms.EmailField(
+        label="Login e-mail",
+        validators=[validate_district_email],
+        help_text=f"A district address ({district_domains_text()}), never a personal one (§1.1.1).",
+    )
+    recovery_email = forms.EmailField(
+        label="Recovery e-mail",
+        required=False,
+        validators=[validate_district_email],
+        help_text="If the platform asks for one: a district address too (§1.1.1).",
+    )
+    password = forms.CharField(
+        label="Password",
+        required=False,
+        max_length=500,
+        strip=False,
+        widget=PasswordInput(),
+        help_text="Stored encrypted. Your principal or supervisor keeps it on the school's list (§1.4.5).",
+    )
+    privacy = forms.ChoiceField(label="Privacy as set up", choices=RegistryEntry.Privacy.choices)
+    comment_setting = forms.ChoiceField(label="Comments as set up", choices=RegistryEntry.Comments.choices)
+    co_admins = _StaffMultipleChoiceField(
+        label="Co-administrators",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Other staff who also have administrative access to the account.",
+    )
+
+    def __init__(self, *args, account_request, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("privacy", account_request.network)
+        initial.setdefault("comment_setting", account_request.comment_setting)
+        initial.setdefault("login_email", account_request.account_email)
+        super().__init__(*args, **kwargs)
+        self.fields["co_admins"].queryset = _staff_of(account_request.org_unit, exclude=[account_request.requester])
+
+
+class CredentialsForm(forms.Form):
+    login_username = forms.CharField(label="Login username", max_length=150)
+    login_email = forms.EmailField(label="Login e-mail", validators=[validate_district_email])
+    recovery_email = forms.EmailField(label="Recovery e-mail", required=False, validators=[validate_district_email])
+    password = forms.CharField(
+        label="New password",
+        required=False,
+        max_length=500,
+        strip=False,
+        widget=PasswordInput(),
+        help_text="Leave empty to keep the current password. A dated entry is added to the history.",
+    )
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need the login details?",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, reason_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        field.required = reason_required
+        field.help_text = (
+            "Required: you do not administer this account. The owner is told who viewed it and why."
+            if reason_required
+            else "Optional. The view is recorded in the audit trail."
+        )
+
+
+class EnforcementForm(forms.Form):
+    action = forms.ChoiceField(label="Action", widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The owner and co-administrators read this; it stays in the account's history (§1.4.2).",
+    )
+
+    def __init__(self, *args, entry: RegistryEntry, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = EnforcementAction.Kind
+        allowed = {
+            RegistryEntry.Status.ACTIVE: [kinds.FEEDBACK, kinds.DISABLE, kinds.REMOVE],
+            RegistryEntry.Status.DISABLED: [kinds.FEEDBACK, kinds.REACTIVATE, kinds.REMOVE],
+        }.get(entry.status, [])
+        labels = {
+            kinds.FEEDBACK: "Leave feedback (the account stays as it is)",
+            kinds.DISABLE: "Disable the account",
+            kinds.REMOVE: "Remove the account (kept here as history)",
+            kinds.REACTIVATE: "Reactivate the account",
+        }
+        self.fields["action"].choices = [(k.value, labels[k]) for k in allowed]
+
+
+class TransferForm(forms.Form):
+    new_owner = _StaffChoiceField(label="New owner", queryset=User.objects.none())
+    note = forms.CharField(label="Note", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, entry: RegistryEntry, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_owner"].queryset = _staff_of(entry.org_unit, exclude=[entry.owner])
+
+
+class CoAdminAddForm(forms.Form):
+    user = _StaffChoiceField(label="Add a co-administrator", queryset=User.objects.none())
+
+    def __init__(self, *args, entry: RegistryEntry, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = _staff_of(entry.org_unit, exclude=[entry.owner, *entry.co_admins.all()])
+
+
+class ReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[("current", "Still in use and current"), ("decommission", "No longer in use: decommission")]
+    )
+    note = forms.CharField(label="Note", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="At most 1 MB. Nothing is saved until you confirm the preview.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+class ImportConfirmForm(forms.Form):
+    payload = forms.CharField(widget=forms.HiddenInput)
+
+
+class OfficialCheckForm(forms.Form):
+    q = forms.CharField(
+        label="Handle or link of the account",
+        max_length=300,
+        help_text="For example @ridgeview_school or https://www.instagram.com/ridgeview_school",
+    )

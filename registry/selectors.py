@@ -1,0 +1,212 @@
+"""Who may see and do what in the registry: the one place that answers it.
+
+Visible entries: the owner's and co-admins' own, the units' approvers (principals, supervisors),
+district admins everything; the communications manager reads public active accounts (§1.5.1).
+Views fetch through `entries_visible_to` (outsiders get 404) and ask the `can_*` predicates (403);
+services ask the same predicates again.
+"""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import OrgUnit
+from accounts.selectors import is_approver, is_approver_of, units_approved_by
+from approvals.models import AccountRequest
+
+from .models import RegistryEntry
+
+Status = RegistryEntry.Status
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def entries_visible_to(user) -> QuerySet[RegistryEntry]:
+    if not _active(user):
+        return RegistryEntry.objects.none()
+    qs = RegistryEntry.objects.select_related("platform", "org_unit", "owner")
+    if user.is_district_admin:
+        return qs
+    visible = Q(owner=user) | Q(co_admins=user) | Q(org_unit__in=units_approved_by(user))
+    if user.is_communications_manager:
+        visible |= Q(privacy=RegistryEntry.Privacy.PUBLIC, status=Status.ACTIVE)
+    # The co_admins join can repeat rows: filter by ids instead of .distinct() so ordering stays free.
+    return qs.filter(pk__in=RegistryEntry.objects.filter(visible).values("pk"))
+
+
+def entries_of(user) -> QuerySet[RegistryEntry]:
+    """The user's own accounts: owned or co-administered (the employee's "my accounts")."""
+    if not _active(user):
+        return RegistryEntry.objects.none()
+    ids = RegistryEntry.objects.filter(Q(owner=user) | Q(co_admins=user)).values("pk")
+    return RegistryEntry.objects.select_related("platform", "org_unit", "owner").filter(pk__in=ids)
+
+
+def registry_units(user) -> QuerySet[OrgUnit]:
+    """Units whose registry the user keeps (approvers; district admins: every unit)."""
+    return units_approved_by(user) if _active(user) else OrgUnit.objects.none()
+
+
+def can_view_registry(user) -> bool:
+    """The registry list: approvers, district admins, and the communications manager (read-only)."""
+    return _active(user) and (is_approver(user) or user.is_communications_manager)
+
+
+def registry_entries_for_list(user) -> QuerySet[RegistryEntry]:
+    """What the registry list shows: the user's units, or public active accounts for comms."""
+    if not can_view_registry(user):
+        return RegistryEntry.objects.none()
+    if user.is_district_admin:
+        return entries_visible_to(user)
+    scope = Q(org_unit__in=units_approved_by(user))
+    if user.is_communications_manager:
+        scope |= Q(privacy=RegistryEntry.Privacy.PUBLIC, status=Status.ACTIVE)
+    return entries_visible_to(user).filter(scope)
+
+
+def is_owner_or_co_admin(user, entry: RegistryEntry) -> bool:
+    if not _active(user):
+        return False
+    return entry.owner_id == user.pk or entry.co_admins.filter(pk=user.pk).exists()
+
+
+def is_unit_approver(user, entry: RegistryEntry) -> bool:
+    """Approver of the entry's unit, or district admin."""
+    return _active(user) and is_approver_of(user, entry.org_unit_id)
+
+
+def can_manage(user, entry: RegistryEntry) -> bool:
+    """Disable, remove, reactivate, leave feedback, transfer (§1.4.2): the unit's approvers."""
+    return is_unit_approver(user, entry)
+
+
+def can_edit_credentials(user, entry: RegistryEntry) -> bool:
+    """Record a new password or login details: owner, co-admins (while not disabled), approvers."""
+    if entry.status == Status.REMOVED:
+        return False
+    if is_unit_approver(user, entry):
+        return True
+    return entry.status == Status.ACTIVE and is_owner_or_co_admin(user, entry)
+
+
+def can_reveal(user, entry: RegistryEntry) -> bool:
+    """Owner and co-admins of an active account; the unit's approvers and district admins always."""
+    if is_unit_approver(user, entry):
+        return True
+    return entry.status == Status.ACTIVE and is_owner_or_co_admin(user, entry)
+
+
+def reveal_needs_reason(user, entry: RegistryEntry) -> bool:
+    """Anyone who does not own or co-administer the account gives a reason (a break-glass reveal)."""
+    return not is_owner_or_co_admin(user, entry)
+
+
+def reveal_needs_mfa(user) -> bool:
+    """Approvers and district admins must have two-factor authentication enrolled to reveal."""
+    return _active(user) and (user.is_district_admin or is_approver(user))
+
+
+def has_mfa(user) -> bool:
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return _active(user) and is_mfa_enabled(user)
+
+
+def can_manage_co_admins(user, entry: RegistryEntry) -> bool:
+    if entry.status == Status.REMOVED:
+        return False
+    return is_unit_approver(user, entry) or (entry.status == Status.ACTIVE and entry.owner_id == user.pk)
+
+
+def can_transfer(user, entry: RegistryEntry) -> bool:
+    """The unit's approvers hand an account to a new owner (e.g. the teacher leaves)."""
+    return entry.status != Status.REMOVED and can_manage(user, entry)
+
+
+def can_review(user, entry: RegistryEntry) -> bool:
+    """Site reviews (§1.2.1.3): the owner and co-admins of an active account."""
+    return entry.status == Status.ACTIVE and is_owner_or_co_admin(user, entry)
+
+
+def can_see_login_details(user, entry: RegistryEntry) -> bool:
+    """Usernames and login addresses: the people who may reveal (not the comms read-only view)."""
+    return is_owner_or_co_admin(user, entry) or is_unit_approver(user, entry)
+
+
+def can_see_history(user, entry: RegistryEntry) -> bool:
+    return can_see_login_details(user, entry)
+
+
+def can_import(user) -> bool:
+    return _active(user) and is_approver(user)
+
+
+def can_export(user) -> bool:
+    return _active(user) and is_approver(user)
+
+
+def can_register(user, account_request: AccountRequest) -> bool:
+    """The requester, or an approver of the request's unit, registers an approved request once."""
+    if not _active(user) or account_request.status != AccountRequest.Status.APPROVED:
+        return False
+    if RegistryEntry.objects.filter(request=account_request).exists():
+        return False
+    return account_request.requester_id == user.pk or is_approver_of(user, account_request.org_unit_id)
+
+
+def requests_to_register(user) -> QuerySet[AccountRequest]:
+    """The user's approved requests that have no registry entry yet."""
+    if not _active(user):
+        return AccountRequest.objects.none()
+    return (
+        AccountRequest.objects.select_related("platform", "org_unit")
+        .filter(requester=user, status=AccountRequest.Status.APPROVED, registry_entry__isnull=True)
+        .order_by("decided_at", "id")
+    )
+
+
+def registrable_requests_visible_to(user) -> QuerySet[AccountRequest]:
+    """Approved, unregistered requests the user may register (own, or of units they approve)."""
+    if not _active(user):
+        return AccountRequest.objects.none()
+    return AccountRequest.objects.select_related("platform", "org_unit", "requester").filter(
+        Q(requester=user) | Q(org_unit__in=units_approved_by(user)),
+        status=AccountRequest.Status.APPROVED,
+        registry_entry__isnull=True,
+    )
+
+
+def overdue(qs: QuerySet[RegistryEntry], today: datetime.date | None = None) -> QuerySet[RegistryEntry]:
+    return qs.filter(status=Status.ACTIVE, next_review_due__lt=today or timezone.localdate())
+
+
+def approver_stats(user) -> dict[str, int]:
+    """Counts for the approver's home cards, over the units they keep."""
+    qs = RegistryEntry.objects.filter(org_unit__in=registry_units(user)).exclude(status=Status.REMOVED)
+    return {
+        "overdue_reviews": overdue(qs).count(),
+        "needs_new_owner": qs.filter(needs_new_owner=True).count(),
+        "needs_password_rotation": qs.filter(needs_password_rotation=True).count(),
+        "disabled": qs.filter(status=Status.DISABLED).count(),
+        "decommission_requested": qs.filter(status=Status.ACTIVE, decommission_requested_at__isnull=False).count(),
+    }
+
+
+def official_accounts_matching(query: str) -> QuerySet[RegistryEntry]:
+    """The public check: registered, active, public-network accounts matching a handle or URL. Nothing else."""
+    from .models import normalize_handle, normalize_url
+
+    query = (query or "").strip()[:300]
+    if not query:
+        return RegistryEntry.objects.none()
+    match = Q(handle__iexact=normalize_handle(query))
+    if "." in query or "/" in query:
+        match |= Q(lookup_url=normalize_url(query), lookup_url__gt="")
+    return (
+        RegistryEntry.objects.select_related("platform", "org_unit")
+        .filter(match, status=Status.ACTIVE, privacy=RegistryEntry.Privacy.PUBLIC)
+        .order_by("org_unit__name", "platform__name")
+    )

@@ -1,0 +1,109 @@
+"""Registry bits for templates: status badges and the home page's account blocks."""
+
+from django import template
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.html import format_html
+
+from registry import selectors
+from registry.models import EnforcementAction, RegistryEntry
+
+register = template.Library()
+
+_BADGES = {
+    RegistryEntry.Status.ACTIVE: "text-bg-success",
+    RegistryEntry.Status.DISABLED: "text-bg-warning",
+    RegistryEntry.Status.REMOVED: "text-bg-secondary",
+}
+
+
+@register.simple_tag
+def entry_status(entry: RegistryEntry):
+    return format_html(
+        '<span class="badge {}">{}</span>', _BADGES.get(entry.status, "text-bg-light"), entry.get_status_display()
+    )
+
+
+_EVENT_LABELS = {
+    "registry.registered": "Registered",
+    "registry.imported": "Imported from an earlier list",
+    "registry.credentials_updated": "Login details changed",
+    "registry.credentials_revealed": "Login details viewed",
+    "registry.disabled": "Disabled",
+    "registry.removed": "Removed",
+    "registry.feedback": "Feedback left",
+    "registry.reactivated": "Reactivated",
+    "registry.ownership_transferred": "Ownership transferred",
+    "registry.co_admin_added": "Co-administrator added",
+    "registry.co_admin_removed": "Co-administrator removed",
+    "registry.flagged_departed_user": "Flagged: someone with access left",
+    "registry.review_confirmed": "Site review: still in use and current",
+    "registry.decommission_requested": "Site review: decommission requested",
+}
+
+
+@register.filter
+def event_label(action: str) -> str:
+    return _EVENT_LABELS.get(action, action)
+
+
+@register.simple_tag
+def review_badge(entry: RegistryEntry, today=None):
+    """The next review date, marked overdue or due soon (§1.2.1.3)."""
+    if entry.status != RegistryEntry.Status.ACTIVE:
+        return ""
+    today = today or timezone.localdate()
+    due = entry.next_review_due
+    text = due.strftime("%Y-%m-%d")
+    if due < today:
+        return format_html(
+            '<span class="badge text-bg-danger">Review overdue</span> <span class="small">{}</span>', text
+        )
+    if (due - today).days <= 14:
+        return format_html(
+            '<span class="badge text-bg-info">Review due soon</span> <span class="small">{}</span>', text
+        )
+    return format_html('<span class="small">{}</span>', text)
+
+
+@register.inclusion_tag("registry/includes/home_accounts.html", takes_context=True)
+def my_registry_accounts(context):
+    """The signed-in user's accounts and what they need (home page, "My accounts")."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return {"entries": [], "to_register": []}
+    today = timezone.localdate()
+    entries = list(
+        selectors.entries_of(user)
+        .exclude(status=RegistryEntry.Status.REMOVED)
+        .defer("password")
+        .prefetch_related(Prefetch("enforcement_actions", EnforcementAction.objects.select_related("actor")))
+        .order_by("next_review_due")[:20]
+    )
+    rows = []
+    for entry in entries:
+        due = []
+        if entry.is_review_overdue(today):
+            due.append("Review overdue: confirm it is current or ask to decommission")
+        if entry.needs_password_rotation and entry.status == RegistryEntry.Status.ACTIVE:
+            due.append("Record a new password")
+        if entry.needs_new_owner:
+            due.append("Waiting for a new owner")
+        latest = next(iter(entry.enforcement_actions.all()), None)
+        recent = latest if latest and (timezone.now() - latest.created_at).days <= 30 else None
+        rows.append({"entry": entry, "due": due, "latest_action": recent, "is_owner": entry.owner_id == user.pk})
+    return {
+        "rows": rows,
+        "to_register": list(selectors.requests_to_register(user)[:10]),
+        "today": today,
+        "user": user,
+    }
+
+
+@register.inclusion_tag("registry/includes/approver_stats.html", takes_context=True)
+def registry_approver_stats(context):
+    """Stat cards for approvers' home: what in their units' registry needs them."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return {"stats": None}
+    return {"stats": selectors.approver_stats(user)}
