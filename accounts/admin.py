@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 
 from .models import Membership, OrgUnit, User
 
@@ -37,6 +38,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(OrgUnit)
 class OrgUnitAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "code", "kind", "website_url", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "code"]

@@ -51,7 +51,8 @@ def test_employee_and_approver_homes_have_no_serious_accessibility_violations(
 def test_static_assets_are_self_hosted_and_load_under_the_csp(page, live_server, demo):
     failures = []
     page.on("requestfailed", lambda r: failures.append(r.url))
-    page.on("console", lambda m: failures.append(m.text) if m.type == "error" else None)
+    page.on("console", lambda m: failures.append(f"{m.text} {m.location}") if m.type == "error" else None)
+    page.on("response", lambda r: failures.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.goto(f"{live_server.url}/auth/login/")
     page.wait_for_load_state("networkidle")
     assert failures == []
