@@ -18,7 +18,16 @@ class InquiryForm(forms.ModelForm):
 
     class Meta:
         model = MediaInquiry
-        fields = ["org_unit", "received_via", "outlet", "contact_name", "contact_details", "question", "deadline"]
+        fields = [
+            "org_unit",
+            "registry_entry",
+            "received_via",
+            "outlet",
+            "contact_name",
+            "contact_details",
+            "question",
+            "deadline",
+        ]
         widgets = {"deadline": _local_datetime_widget(), "question": forms.Textarea(attrs={"rows": 4})}
         labels = {"org_unit": "Your school or department"}
 
@@ -28,6 +37,19 @@ class InquiryForm(forms.ModelForm):
         self.fields["org_unit"].queryset = units
         self.fields["org_unit"].empty_label = None
         self.fields["deadline"].help_text = "When the outlet wants an answer, in district time."
+        from registry.selectors import entries_of
+
+        self.fields["registry_entry"].queryset = entries_of(user).filter(status="active")
+        self.fields["registry_entry"].empty_label = "Not on the list / another site"
+
+    def clean(self):
+        cleaned = super().clean()
+        entry, via = cleaned.get("registry_entry"), (cleaned.get("received_via") or "").strip()
+        if not entry and not via:
+            self.add_error("received_via", "Choose the registered account or describe the site it came through.")
+        if entry and cleaned.get("org_unit") and entry.org_unit_id != cleaned["org_unit"].pk:
+            self.add_error("registry_entry", "This account belongs to another school or department.")
+        return cleaned
 
 
 class InquiryNoteForm(forms.Form):

@@ -29,11 +29,20 @@ class MediaInquiry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="media_inquiries_logged"
     )
     org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="media_inquiries")
-    # Free text until registry entries exist to point at (then: a nullable FK to registry.RegistryEntry).
+    registry_entry = models.ForeignKey(
+        "registry.RegistryEntry",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="media_inquiries",
+        verbose_name="registered account",
+        help_text="The account on the registry the inquiry came through, if it is one of yours.",
+    )
     received_via = models.CharField(
         "site or account",
         max_length=300,
-        help_text="The professional site or account the inquiry came through, e.g. “@ridgeview_gr5 on Instagram”.",
+        blank=True,
+        help_text="Or describe the site, e.g. “@ridgeview_gr5 on Instagram”.",
     )
     outlet = models.CharField("media outlet", max_length=200, help_text="Newspaper, station, blog or publication.")
     contact_name = models.CharField("contact person", max_length=200)

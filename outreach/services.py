@@ -49,6 +49,7 @@ def log_inquiry(
     question: str,
     deadline: datetime,
     contact_details: str = "",
+    registry_entry=None,
 ) -> MediaInquiry:
     """An employee refers a media inquiry to the communications manager (§1.5.1).
 
@@ -58,9 +59,18 @@ def log_inquiry(
     """
     if not selectors.is_member_of(user, org_unit.pk):
         raise OutreachError("You can only log inquiries for a school or department you belong to.")
+    if registry_entry is not None:
+        from registry.selectors import entries_of
+
+        if registry_entry.org_unit_id != org_unit.pk or not entries_of(user).filter(pk=registry_entry.pk).exists():
+            raise OutreachError("Choose one of your own registered accounts of this school or department.")
+        received_via = received_via.strip() or str(registry_entry)
+    if not received_via.strip():
+        raise OutreachError("Say which site or account the inquiry came through.")
     inquiry = MediaInquiry.objects.create(
         logged_by=user,
         org_unit=org_unit,
+        registry_entry=registry_entry,
         received_via=received_via.strip(),
         outlet=outlet.strip(),
         contact_name=contact_name.strip(),
