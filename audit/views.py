@@ -133,7 +133,7 @@ def compliance_report_csv(request, code: str):
     for row in rows:
         e = row["entry"]
         writer.writerow(
-            [services.safe_csv_cell(e.display_name), e.platform.name, e.owner.email, e.status]
+            [services.safe_csv_cell(x) for x in (e.display_name, e.platform.name, e.owner.email, e.status)]
             + [("yes" if v.ok else "NO") + f" ({services.safe_csv_cell(v.note)})" for v in row["verdicts"]]
         )
     services.record_event(actor=request.user, action="compliance.exported", org_unit=unit, details={"rows": len(rows)})

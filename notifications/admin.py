@@ -19,6 +19,9 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the outbox is the record of what the portal told whom
+
     @admin.action(description="Retry e-mail delivery (failed or waiting)")
     def retry_email(self, request, queryset):
         count = services.retry_failed(queryset.values_list("pk", flat=True))

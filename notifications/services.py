@@ -14,7 +14,14 @@ logger = logging.getLogger(__name__)
 
 MAX_EMAIL_ATTEMPTS = 8
 # A claim older than this is considered abandoned (worker killed mid-send) and may be retried.
+# settings.PORTAL["STALE_CLAIM_SECONDS"] (environment: STALE_CLAIM_SECONDS) overrides this default.
 STALE_CLAIM_SECONDS = 600
+
+
+def _stale_claim_cutoff():
+    """Claims made before this moment belong to a worker that died: they may be taken over."""
+    seconds = getattr(settings, "PORTAL", {}).get("STALE_CLAIM_SECONDS", STALE_CLAIM_SECONDS)
+    return timezone.now() - timezone.timedelta(seconds=seconds)
 
 
 def notify(
@@ -67,7 +74,7 @@ def _enqueue_email(notification_id: int) -> None:
 
 def claim_for_sending(notification_id: int) -> bool:
     """Atomically move a pending (or abandoned) notification to 'sending'. True if we own it now."""
-    stale = timezone.now() - timezone.timedelta(seconds=STALE_CLAIM_SECONDS)
+    stale = _stale_claim_cutoff()
     return bool(
         Notification.objects.filter(pk=notification_id)
         .filter(
@@ -122,7 +129,7 @@ def deliver_email(notification_id: int) -> bool:
 
 
 def pending_email_ids(limit: int = 500) -> list[int]:
-    stale = timezone.now() - timezone.timedelta(seconds=STALE_CLAIM_SECONDS)
+    stale = _stale_claim_cutoff()
     return list(
         Notification.objects.filter(
             Q(email_status=Notification.EmailStatus.PENDING)

@@ -6,46 +6,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0002_registry_entries'),
+        ("registry", "0002_registry_entries"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CheckIn',
+            name="CheckIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_start', models.DateField(help_text='The day (comments on) or the Monday of the week (moderated).')),
-                ('comment_setting', models.CharField(help_text="The account's comment setting at the time.", max_length=10)),
-                ('checked_at', models.DateTimeField(auto_now_add=True)),
-                ('via', models.CharField(choices=[('portal', 'Portal'), ('email', 'One-click e-mail link')], default='portal', max_length=10)),
-                ('checked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='checkins', to='registry.registryentry')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "period_start",
+                    models.DateField(help_text="The day (comments on) or the Monday of the week (moderated)."),
+                ),
+                (
+                    "comment_setting",
+                    models.CharField(help_text="The account's comment setting at the time.", max_length=10),
+                ),
+                ("checked_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "via",
+                    models.CharField(
+                        choices=[("portal", "Portal"), ("email", "One-click e-mail link")],
+                        default="portal",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="checkins",
+                        to="registry.registryentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'moderation check-in',
-                'ordering': ['-period_start', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('entry', 'period_start'), name='checkin_once_per_period')],
+                "verbose_name": "moderation check-in",
+                "ordering": ["-period_start", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("entry", "period_start"), name="checkin_once_per_period")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MissedCheckIn',
+            name="MissedCheckIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_start', models.DateField()),
-                ('comment_setting', models.CharField(max_length=10)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='missed_checkins', to='registry.registryentry')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("period_start", models.DateField()),
+                ("comment_setting", models.CharField(max_length=10)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="missed_checkins",
+                        to="registry.registryentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'missed check-in',
-                'ordering': ['-period_start', '-id'],
-                'indexes': [models.Index(fields=['period_start'], name='moderation__period__d582e3_idx')],
-                'constraints': [models.UniqueConstraint(fields=('entry', 'period_start'), name='missed_once_per_period')],
+                "verbose_name": "missed check-in",
+                "ordering": ["-period_start", "-id"],
+                "indexes": [models.Index(fields=["period_start"], name="moderation__period__d582e3_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("entry", "period_start"), name="missed_once_per_period")
+                ],
             },
         ),
     ]

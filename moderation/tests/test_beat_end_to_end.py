@@ -19,7 +19,9 @@ from notifications.models import Notification
 def beat_and_worker(transactional_db):
     every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
     PeriodicTask.objects.create(
-        name="test moderation sweep", task="notifications.tasks.run_sweep", interval=every_second,
+        name="test moderation sweep",
+        task="notifications.tasks.run_sweep",
+        interval=every_second,
         args='["moderation"]',
     )
     beat = EmbeddedService(app, thread=True, scheduler_cls="django_celery_beat.schedulers:DatabaseScheduler")
@@ -38,8 +40,9 @@ def _wait(predicate, timeout):
     return predicate()
 
 
-def test_beat_fires_repeatedly_but_the_owner_gets_exactly_one_email(make_entry, teacher, school_a, long_ago,
-                                                                     beat_and_worker):
+def test_beat_fires_repeatedly_but_the_owner_gets_exactly_one_email(
+    make_entry, teacher, school_a, long_ago, beat_and_worker
+):
     from notifications.models import SweepRun
 
     entry = make_entry(teacher, school_a, handle="room12", registered=long_ago)

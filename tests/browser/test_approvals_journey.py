@@ -26,7 +26,7 @@ OTHER_PRINCIPAL = "principal2@sd.example"
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, without_requests=True)
 
 
 @pytest.fixture

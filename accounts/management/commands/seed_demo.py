@@ -67,8 +67,13 @@ REQUESTS = [
 class Command(BaseCommand):
     help = "Create or refresh the demo district (sd.example) with its users, units and platforms."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--without-requests", action="store_true", help="Only people, units and platforms (for tests)."
+        )
+
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, without_requests=False, **options):
         units = {}
         for code, name, kind, url in UNITS:
             units[code], _ = OrgUnit.objects.update_or_create(
@@ -92,7 +97,8 @@ class Command(BaseCommand):
                 Membership.objects.update_or_create(
                     user=user, org_unit=units[code], role=role, defaults={"title": title}
                 )
-        self._demo_requests(units)
+        if not without_requests:
+            self._demo_requests(units)
         self.stdout.write(self.style.SUCCESS("Demo district ready on sd.example."))
         self.stdout.write(f"Every demo user signs in with the password {DEMO_PASSWORD}:")
         for email, _first, _last, flags, memberships in USERS:
