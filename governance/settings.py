@@ -237,7 +237,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # --- Celery ----------------------------------------------------------------------------------------
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Tasks are acknowledged late: a message a dead worker took goes to another worker once it has been
+    # unacknowledged this long. Keep it longer than the slowest task (an e-mail send, with EMAIL_TIMEOUT).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 else:
     # No server needed: kombu's file-system transport. In and out must be the same folder.
     _broker_dir = VAR_DIR / "celery" / "queue"
@@ -324,6 +326,9 @@ PORTAL = {
     "CHECKIN_LINK_MAX_AGE_HOURS": env.int("CHECKIN_LINK_MAX_AGE_HOURS", default=36),
     # Site reviews overdue this many days escalate to the approvers (§1.2.1.3).
     "REVIEW_GRACE_DAYS": env.int("REVIEW_GRACE_DAYS", default=14),
+    # An e-mail claimed for sending this long ago by a worker that never finished (killed mid-send) may be
+    # claimed and sent again. Keep it longer than one send takes (EMAIL_TIMEOUT), or a slow send goes twice.
+    "STALE_CLAIM_SECONDS": env.int("STALE_CLAIM_SECONDS", default=600),
 }
 
 # Absolute links in e-mails (reminders, one-click check-ins).

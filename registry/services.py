@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -85,6 +85,7 @@ def _require_reason(reason: str, what: str = "this") -> str:
 
 def _check_district_email(value: str, label: str) -> None:
     try:
+        validate_email(value)  # an address at all (the import has no form field to check it)
         validate_district_email(value)
     except ValidationError as error:
         raise RegistryError(f"{label}: {' '.join(error.messages)}") from error
@@ -766,6 +767,14 @@ IMPORT_COLUMNS = [
     "last_reviewed",
 ]
 REQUIRED_IMPORT_COLUMNS = ["unit", "platform", "handle", "owner_email", "login_username", "login_email"]
+# Column of the file → field of RegistryEntry whose max_length it must respect (site_name is cut to fit).
+IMPORT_LENGTH_LIMITED = {
+    "handle": "handle",
+    "url": "url",
+    "login_username": "login_username",
+    "login_email": "login_email",
+    "recovery_email": "recovery_email",
+}
 
 
 @dataclass
@@ -902,6 +911,11 @@ def _validate_import_row(row: ImportRow, *, units, platforms, seen) -> None:
                 _check_district_email(v[column], label)
             except RegistryError as error:
                 errors.append(str(error))
+    # Values must fit their columns: PostgreSQL refuses longer text at the confirm step (a 500).
+    for column, field_name in IMPORT_LENGTH_LIMITED.items():
+        limit = RegistryEntry._meta.get_field(field_name).max_length
+        if len(v.get(column, "")) > limit:
+            errors.append(f"{column} is longer than {limit} characters.")
     if v.get("owner_email"):
         row.owner = User.objects.filter(email__iexact=v["owner_email"], is_active=True).first()
         if row.owner is None:

@@ -1,4 +1,9 @@
-"""The fixture district used by the authorization matrix: two schools, every role, real objects."""
+"""The fixture district used by the security tests: two schools, every role, real objects.
+
+School A: employee_a (owns entry_a, wrote request_a, has an approved request still to register,
+logged inquiry_a, organises event_a), co_admin (co-administers entry_a), approver_a.
+School B: employee_b (owns the public entry_b), approver_b. District-wide: comms, district_admin.
+"""
 
 import datetime
 from types import SimpleNamespace
@@ -12,8 +17,25 @@ from moderation.links import make_token
 from notifications.services import notify
 from registry.models import Platform, RegistryEntry
 
+ROLES = [
+    "anonymous",
+    "employee_a",
+    "employee_b",
+    "co_admin",
+    "approver_a",
+    "approver_b",
+    "comms",
+    "district_admin",
+]
+
+# Plaintext credentials of the fixture accounts: the secret-leak tests search for them everywhere.
+ENTRY_A_PASSWORD = "matrix-secret-pw"
+ENTRY_B_PASSWORD = "matrix-secret-pw-b"
+
 
 def build_district() -> SimpleNamespace:
+    from outreach import services as outreach
+
     d = SimpleNamespace()
     d.school_a = OrgUnitFactory(name="School A", code="school-a")
     d.school_b = OrgUnitFactory(name="School B", code="school-b")
@@ -33,9 +55,14 @@ def build_district() -> SimpleNamespace:
         (d.approver_b, d.school_b, Membership.Role.APPROVER),
     ]:
         MembershipFactory(user=user, org_unit=unit, role=role)
+    d.platform = Platform.objects.get_or_create(name="Instagram")[0]
     d.request_a = AccountRequestFactory(requester=d.employee_a, org_unit=d.school_a, submitted=True)
+    # Approved by approver_a and not registered yet: what registry:register works on.
+    d.request_to_register = AccountRequestFactory(
+        requester=d.employee_a, org_unit=d.school_a, approved=True, decided_by=d.approver_a, title="Room 7 news"
+    )
     d.entry_a = RegistryEntry.objects.create(
-        platform=Platform.objects.get_or_create(name="Instagram")[0],
+        platform=d.platform,
         org_unit=d.school_a,
         owner=d.employee_a,
         handle="school_a_class",
@@ -43,9 +70,43 @@ def build_district() -> SimpleNamespace:
         login_email=d.employee_a.email,
         comment_setting="on",
         next_review_due=datetime.date(2030, 1, 1),
-        password="matrix-secret-pw",
+        password=ENTRY_A_PASSWORD,
     )
     d.entry_a.co_admins.add(d.co_admin)
+    # A public account of school B: the communications manager's read-only view (§1.5.1).
+    d.entry_b = RegistryEntry.objects.create(
+        platform=d.platform,
+        org_unit=d.school_b,
+        owner=d.employee_b,
+        handle="school_b_news",
+        url="https://www.instagram.com/school_b_news/",
+        login_username="schoolb",
+        login_email=d.employee_b.email,
+        privacy=RegistryEntry.Privacy.PUBLIC,
+        comment_setting="off",
+        next_review_due=datetime.date(2030, 1, 1),
+        password=ENTRY_B_PASSWORD,
+    )
     d.checkin_token = make_token(entry_id=d.entry_a.pk, user_id=d.employee_a.pk, period_start=timezone.localdate())
     d.notification_a = notify(recipient=d.employee_a, kind="test", subject="For A", body="b", url="/home/")
+    d.inquiry_a = outreach.log_inquiry(
+        user=d.employee_a,
+        org_unit=d.school_a,
+        received_via="@school_a_class on Instagram",
+        outlet="Valley Gazette",
+        contact_name="Rita Reporter",
+        question="May we visit the class garden?",
+        deadline=timezone.now() + datetime.timedelta(days=3),
+    )
+    d.event_a = outreach.schedule_event(
+        user=d.employee_a,
+        org_unit=d.school_a,
+        title="Winter concert",
+        starts_at=timezone.now() + datetime.timedelta(days=30),
+        organiser=d.employee_a,
+    )
     return d
+
+
+def user_of(d: SimpleNamespace, role: str):
+    return None if role == "anonymous" else getattr(d, role)

@@ -3,7 +3,10 @@
 The URL list comes from resolving the URLconf, not from a hand-kept list: a view added tomorrow
 fails `test_every_url_is_in_the_matrix` until its expected outcomes are written in MATRIX below.
 Outcomes: a status code, or LOGIN (anonymous users are sent to sign-in). Objects outside a user's
-scope must answer 404 (never 403, so ids do not leak existence); no 500 anywhere.
+scope must answer 404 (never 403, so ids do not leak existence); no 500 anywhere; no page shows a
+stored password. The expected outcomes follow the roles of the design (../shared/DESIGN.md), not
+whatever the code does; the fixture district is tests/security/district.py (built once per module,
+each test rolled back: conftest.py).
 
 Third-party URLconfs (django-allauth, the Django admin) are left to their own test suites; the
 admin's staff-only rule is checked separately below.
@@ -12,17 +15,11 @@ admin's staff-only rule is checked separately below.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.security.district import ENTRY_A_PASSWORD, ENTRY_B_PASSWORD, ROLES
+
+pytestmark = pytest.mark.django_db
+
 LOGIN = "login"
-ROLES = [
-    "anonymous",
-    "employee_a",
-    "employee_b",
-    "co_admin",
-    "approver_a",
-    "approver_b",
-    "comms",
-    "district_admin",
-]
 THIRD_PARTY = ("allauth.urls",)
 SKIP_NAMESPACES = ("admin",)
 
@@ -78,6 +75,70 @@ MATRIX = {
     "moderation:checkin": ("POST", lambda d: {"pk": d.entry_a.pk}, _row(LOGIN, 302, 404, 302, 302, 404, 404, 302)),
     # The e-mail link works without signing in, for whoever holds it; it only records that check-in.
     "moderation:link": ("GET", lambda d: {"token": d.checkin_token}, everyone(200)),
+    # --- registry (§1.4.5). entry_a: school A, private, owner employee_a, co-admin co_admin. ---
+    # The list is the approvers' (their units), the district admins' (all) and comms' (public, read-only).
+    "registry:list": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 200, 200)),
+    "registry:mine": ("GET", None, signed_in(200)),
+    # Public: anyone may ask whether an account is official, signed in or not.
+    "registry:official_check": ("GET", None, everyone(200)),
+    "registry:import": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 200)),
+    "registry:export": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 200)),
+    # An approved request of employee_a: the requester or the unit's approvers register it.
+    "registry:register": (
+        "GET",
+        lambda d: {"request_pk": d.request_to_register.pk},
+        _row(LOGIN, 200, 404, 404, 200, 404, 404, 200),
+    ),
+    # entry_a is private: comms only sees public accounts, so it is out of scope (404).
+    "registry:detail": ("GET", lambda d: {"pk": d.entry_a.pk}, _row(LOGIN, 200, 404, 200, 200, 404, 404, 200)),
+    "registry:credentials": ("GET", lambda d: {"pk": d.entry_a.pk}, _row(LOGIN, 200, 404, 200, 200, 404, 404, 200)),
+    # Allowed people are redirected: owner/co-admin to the re-authentication page, approvers and
+    # admins without MFA back to the account with a message. Nothing is revealed by an empty POST.
+    "registry:reveal": ("POST", lambda d: {"pk": d.entry_a.pk}, _row(LOGIN, 302, 404, 302, 302, 404, 404, 302)),
+    # §1.4.2: disable/remove/feedback and transfers are the unit's approvers' (and district admins').
+    "registry:enforce": ("GET", lambda d: {"pk": d.entry_a.pk}, _row(LOGIN, 403, 404, 403, 200, 404, 404, 200)),
+    "registry:transfer": ("GET", lambda d: {"pk": d.entry_a.pk}, _row(LOGIN, 403, 404, 403, 200, 404, 404, 200)),
+    # The owner and the approvers manage co-admins; a co-admin may not add others.
+    "registry:co_admins": ("POST", lambda d: {"pk": d.entry_a.pk}, _row(LOGIN, 302, 404, 403, 302, 404, 404, 302)),
+    # §1.2.1.3: site reviews are the owner's and co-admins' to confirm.
+    "registry:review": ("POST", lambda d: {"pk": d.entry_a.pk}, _row(LOGIN, 302, 404, 302, 403, 404, 404, 403)),
+    # --- outreach. inquiry_a: logged by employee_a for school A (§1.5.1). ---
+    "outreach:inquiries": ("GET", None, signed_in(200)),
+    # Logging an inquiry is for staff of a unit; comms and the district admin have none here.
+    "outreach:inquiry_create": ("GET", None, _row(LOGIN, 200, 200, 200, 200, 200, 403, 403)),
+    # The employee who logged it, the unit's approvers (read-only), comms and district admins.
+    "outreach:inquiry_detail": (
+        "GET",
+        lambda d: {"pk": d.inquiry_a.pk},
+        _row(LOGIN, 200, 404, 404, 200, 404, 200, 200),
+    ),
+    # Only a communications manager (district admins as a fallback) acts, never the one who logged it.
+    "outreach:inquiry_acknowledge": (
+        "POST",
+        lambda d: {"pk": d.inquiry_a.pk},
+        _row(LOGIN, 403, 404, 404, 403, 404, 302, 302),
+    ),
+    "outreach:inquiry_respond": (
+        "POST",
+        lambda d: {"pk": d.inquiry_a.pk},
+        _row(LOGIN, 403, 404, 404, 403, 404, 302, 302),
+    ),
+    "outreach:inquiry_close": (
+        "POST",
+        lambda d: {"pk": d.inquiry_a.pk},
+        _row(LOGIN, 403, 404, 404, 403, 404, 302, 302),
+    ),
+    # --- school events (§3.1). event_a: school A, organised and recorded by employee_a. ---
+    "outreach:events": ("GET", None, signed_in(200)),
+    "outreach:event_create": ("GET", None, _row(LOGIN, 200, 200, 200, 200, 200, 403, 403)),
+    # Members of the school see its events; district admins all.
+    "outreach:event_detail": ("GET", lambda d: {"pk": d.event_a.pk}, _row(LOGIN, 200, 404, 200, 200, 404, 404, 200)),
+    # Only the organiser confirms the announcement was read out.
+    "outreach:event_confirm": ("POST", lambda d: {"pk": d.event_a.pk}, _row(LOGIN, 302, 404, 403, 403, 404, 404, 403)),
+    # The organiser, whoever recorded it, or the school's principal (district admins too) may cancel.
+    "outreach:event_cancel": ("POST", lambda d: {"pk": d.event_a.pk}, _row(LOGIN, 302, 404, 403, 302, 404, 404, 302)),
+    # §2: everyone signed in sees their own yearly attestation.
+    "outreach:attestation": ("GET", None, signed_in(200)),
 }
 
 
@@ -108,13 +169,6 @@ def test_every_url_is_in_the_matrix():
     assert stale == [], f"MATRIX lists views that no longer exist: {stale}"
 
 
-@pytest.fixture
-def district(db):
-    from tests.security.district import build_district
-
-    return build_district()
-
-
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_outcomes_per_role(name, district, client):
     method, kwargs_builder, expected = MATRIX[name]
@@ -129,6 +183,9 @@ def test_outcomes_per_role(name, district, client):
         want = expected[role]
         got = response.status_code
         assert got < 500, f"{name} as {role}: server error {got}"
+        # No page shows a stored password (the reveal, which would, needs a re-authentication first).
+        for secret in (ENTRY_A_PASSWORD, ENTRY_B_PASSWORD):
+            assert secret not in response.content.decode("utf-8", "replace"), f"{name} as {role} shows a password"
         if want == LOGIN:
             ok = got == 302 and "/auth/login/" in response["Location"]
         else:
@@ -158,3 +215,45 @@ def test_every_post_view_enforces_csrf(name, district):
     client.force_login(getattr(district, role))
     url = reverse(name, kwargs=kwargs_builder(district) if kwargs_builder else None)
     assert client.post(url, {}).status_code == 403
+
+
+# Listed as POST above, but also a page: GET shows the decision form.
+PAGES_THAT_ALSO_TAKE_POST = {"approvals:decide"}
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, (method, _, _) in MATRIX.items() if method == "POST" and n not in PAGES_THAT_ALSO_TAKE_POST)
+)
+def test_post_only_views_refuse_get_without_changing_anything(name, district, client):
+    from tests.security.hostile import snapshot
+
+    _, kwargs_builder, expected = MATRIX[name]
+    role = next(r for r in ROLES if r != "anonymous" and expected[r] not in (403, 404, LOGIN))
+    client.force_login(getattr(district, role))
+    before = snapshot()
+    response = client.get(reverse(name, kwargs=kwargs_builder(district) if kwargs_builder else None))
+    assert response.status_code == 405
+    assert dict(snapshot()) == dict(before)
+
+
+def test_comms_reads_a_public_account_but_sees_no_login_details_and_cannot_act(district, client):
+    """§1.5.1: the communications manager has a read-only view of public accounts, nothing more."""
+    entry = district.entry_b
+    client.force_login(district.comms)
+    page = client.get(reverse("registry:detail", args=[entry.pk]))
+    assert page.status_code == 200 and entry.handle in page.content.decode()
+    assert entry.login_username not in page.content.decode()
+    for name, method in [
+        ("registry:reveal", "post"),
+        ("registry:credentials", "get"),
+        ("registry:enforce", "get"),
+        ("registry:transfer", "get"),
+        ("registry:co_admins", "post"),
+        ("registry:review", "post"),
+    ]:
+        response = getattr(client, method)(
+            reverse(name, args=[entry.pk]), {"reason": "curious"} if method == "post" else None
+        )
+        assert response.status_code == 403, (name, response.status_code)
+    listed = client.get(reverse("registry:list")).content.decode()
+    assert entry.handle in listed and district.entry_a.handle not in listed

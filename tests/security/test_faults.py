@@ -1,5 +1,9 @@
 """Faults: the broker is down while something happens → the state change commits, the e-mail
-waits in the outbox, and it is delivered once the broker is back."""
+waits in the outbox, and it is delivered once the broker is back. Also the two timeouts that let a
+message taken by a dead worker go out once (test_worker_killed.py kills a real worker).
+
+Other fault tests: test_worker_killed.py (a worker killed mid-send), test_concurrent_decisions.py (two
+approvers at once), test_backup_restore.py (pg_dump/pg_restore); PostgreSQL + Redis only."""
 
 import time
 
@@ -52,3 +56,59 @@ def test_broker_down_keeps_the_notification_then_delivers_it_when_back(transacti
             time.sleep(0.2)
     assert notification.email_status == Notification.EmailStatus.SENT
     assert [m.subject for m in mail.outbox] == ["Survives outage"]
+
+
+# --- claims and redelivery: the knobs the worker-killed test (test_worker_killed.py) turns -----------------
+
+
+def test_a_claim_older_than_the_claim_timeout_is_taken_over_and_a_fresh_one_is_not(db, teacher, settings):
+    from django.utils import timezone
+
+    from notifications.services import claim_for_sending, pending_email_ids
+
+    claimed = Notification.objects.create(
+        recipient=teacher,
+        kind="test.claim",
+        subject="Claimed by a worker that died",
+        body="b",
+        email_status=Notification.EmailStatus.SENDING,
+        email_claimed_at=timezone.now() - timezone.timedelta(seconds=30),
+        email_attempts=1,
+    )
+    settings.PORTAL = {**settings.PORTAL, "STALE_CLAIM_SECONDS": 600}
+    assert claimed.pk not in pending_email_ids() and not claim_for_sending(claimed.pk)
+    settings.PORTAL = {**settings.PORTAL, "STALE_CLAIM_SECONDS": 10}
+    assert claimed.pk in pending_email_ids() and claim_for_sending(claimed.pk)
+    assert not claim_for_sending(claimed.pk)  # now freshly claimed by us: nobody else takes it
+
+
+def test_visibility_and_claim_timeouts_come_from_the_environment(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'], s.PORTAL['STALE_CLAIM_SECONDS']]))"
+    )
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    env.update(
+        DJANGO_SETTINGS_MODULE="governance.settings",
+        DJANGO_READ_DOT_ENV="false",
+        VAR_DIR=str(tmp_path),
+        SECRET_KEY="x" * 60,
+        REDIS_URL="redis://127.0.0.1:6379/9",
+        CELERY_VISIBILITY_TIMEOUT="7",
+        STALE_CLAIM_SECONDS="5",
+        PYTHONPATH=str(settings.BASE_DIR),
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [7, 5]
+    # Unset, they keep their production defaults (one hour; ten minutes).
+    assert settings.PORTAL["STALE_CLAIM_SECONDS"] == 600
+    if settings.REDIS_URL:
+        assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] == 3600
