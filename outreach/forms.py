@@ -13,6 +13,17 @@ def _local_datetime_widget():
     return forms.DateTimeInput(attrs=_LOCAL_DATETIME, format=_LOCAL_DATETIME_FORMAT)
 
 
+# Inquiries and events are about this school year, give or take: a year-9999 date also overflowed when
+# stored in UTC (a 500), so dates further than this from today are refused.
+MAX_YEARS_AWAY = 10
+
+
+def _within_reach(value):
+    if value is not None and abs((value - timezone.now()).days) > 366 * MAX_YEARS_AWAY:
+        raise forms.ValidationError(f"Choose a date within {MAX_YEARS_AWAY} years of today.")
+    return value
+
+
 class InquiryForm(forms.ModelForm):
     """§1.5.1: what reached the employee and when the outlet needs an answer."""
 
@@ -41,6 +52,9 @@ class InquiryForm(forms.ModelForm):
 
         self.fields["registry_entry"].queryset = entries_of(user).filter(status="active")
         self.fields["registry_entry"].empty_label = "Not on the list / another site"
+
+    def clean_deadline(self):
+        return _within_reach(self.cleaned_data["deadline"])
 
     def clean(self):
         cleaned = super().clean()
@@ -87,7 +101,7 @@ class EventForm(forms.ModelForm):
         starts_at = self.cleaned_data["starts_at"]
         if starts_at <= timezone.now():
             raise forms.ValidationError("Choose a time in the future.")
-        return starts_at
+        return _within_reach(starts_at)
 
     def clean(self):
         cleaned = super().clean()

@@ -941,6 +941,10 @@ def _validate_import_row(row: ImportRow, *, units, platforms, seen) -> None:
             row.last_reviewed = datetime.date.fromisoformat(v["last_reviewed"])
         except ValueError:
             errors.append("last_reviewed must be a date like 2025-09-30.")
+        else:
+            # A review cannot be in the future (and a year-9999 date overflowed the next due date: a 500).
+            if row.last_reviewed > _today():
+                errors.append("last_reviewed cannot be in the future.")
 
 
 # Topmost, so that the transaction wrapper's frame is hidden from error reports as well.

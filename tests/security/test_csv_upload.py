@@ -157,6 +157,18 @@ def test_values_that_do_not_fit_their_column_are_caught_in_the_preview(importer,
     assert dict(snapshot()) == dict(before)
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "2099-01-01"])
+def test_a_last_review_in_the_future_is_refused_in_the_preview(importer, day):
+    """Found here: a year-9999 review date overflowed the next due date at the confirm step (a 500)."""
+    text = (
+        "unit,platform,handle,owner_email,login_username,login_email,last_reviewed\r\n"
+        f"school-a,Instagram,future_review,employee.a@sd.example,u,u@sd.example,{day}\r\n"
+    )
+    preview = upload(importer, text.encode())
+    assert preview.context["confirm_form"] is None
+    assert "cannot be in the future" in " ".join(preview.context["preview"].rows[0].errors)
+
+
 # --- formula injection ---------------------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ The CSV upload has its own file: test_csv_upload.py.
 
 import datetime
 import itertools
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -234,6 +235,7 @@ FORMS = {
         lambda d: reverse("outreach:inquiry_create"),
         lambda d: {
             "org_unit": d.school_a.pk,
+            "registry_entry": d.entry_a.pk,
             "received_via": "@school_a_class on Instagram",
             "outlet": "Valley Gazette",
             "contact_name": "Rita Reporter",
@@ -309,6 +311,22 @@ def test_a_null_byte_in_any_single_field_is_refused_cleanly(district, client, na
             submit(client, district, case, body)
         except AssertionError as error:
             raise AssertionError(f"{name}, field {field_name!r}: {error}") from None
+
+
+EDGE_DATES = ["9999-12-31T23:59", "0001-01-01T00:00", "10000-01-01T00:00", "2026-02-30T10:00", "2026-03-08T02:30"]
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_dates_at_the_edge_of_the_calendar_are_refused_cleanly(district, client, name):
+    """Found by the fuzz test: a year-9999 deadline or event overflowed when stored in UTC (a 500)."""
+    case = FORMS[name]
+    base = case.base(district)
+    date_fields = [f for f, v in base.items() if isinstance(v, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d", v)]
+    for field_name, bad in itertools.product(date_fields, EDGE_DATES):
+        try:
+            submit(client, district, case, {"csrfmiddlewaretoken": "x", **base, field_name: bad})
+        except AssertionError as error:
+            raise AssertionError(f"{name}, field {field_name!r} = {bad!r}: {error}") from None
 
 
 # --- the check-in's "next" --------------------------------------------------------------------------------

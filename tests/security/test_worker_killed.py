@@ -111,7 +111,7 @@ def queue():
     name = f"security-fault-{uuid.uuid4().hex[:8]}"
     yield name
     with app.connection_for_write() as conn:
-        conn.default_channel.client.delete(name)
+        conn.default_channel.client.delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
 
 
 def test_a_worker_killed_mid_send_is_replaced_and_the_email_goes_out_exactly_once(
