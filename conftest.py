@@ -101,7 +101,8 @@ def make_entry(db):
     a registry entry created directly (for tests of code that reads the registry)."""
     import datetime
 
-    from registry.models import Platform, RegistryEntry
+    from catalogue.models import Platform
+    from registry.models import RegistryEntry
 
     def _make(owner, unit, *, comments="on", handle=None, status="active", registered=None, platform=None, **extra):
         platform = platform or Platform.objects.get_or_create(name="Instagram")[0]

@@ -8,7 +8,7 @@ import factory
 from django.utils import timezone
 
 from accounts.factories import OrgUnitFactory, UserFactory
-from registry.models import Platform
+from catalogue.models import Platform
 
 from .acknowledgements import STATEMENTS
 from .models import AccountRequest, Acknowledgement

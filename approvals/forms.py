@@ -11,7 +11,7 @@ from django import forms
 
 from accounts.selectors import units_employing
 from accounts.validators import district_domains_text, validate_district_email
-from registry.models import Platform
+from catalogue.models import Platform
 
 from . import rules
 from .acknowledgements import STATEMENTS

@@ -44,7 +44,7 @@ class AccountRequest(models.Model):
 
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="account_requests")
     org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="account_requests")
-    platform = models.ForeignKey("registry.Platform", on_delete=models.PROTECT, related_name="account_requests")
+    platform = models.ForeignKey("catalogue.Platform", on_delete=models.PROTECT, related_name="account_requests")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
 
     title = models.CharField("site name", max_length=120, help_text="e.g. “Room 12 Grade 5 class page”.")

@@ -126,14 +126,6 @@ def _detail_url(locked: AccountRequest) -> str:
     return reverse("approvals:detail", args=[locked.pk])
 
 
-def _summary(locked: AccountRequest) -> str:
-    return (
-        f"Site: {locked.title}\nPlatform: {locked.platform}\nSchool or department: {locked.org_unit}\n"
-        f"Requested by: {locked.requester.short_name}\n"
-        f"Network: {locked.get_network_display()}; comments: {locked.get_comment_setting_display()}"
-    )
-
-
 # --- Writing the request -----------------------------------------------------------------------------
 
 
@@ -266,16 +258,11 @@ def submit_request(
         details={"resubmission": resubmission, "acknowledgements": {s.code: s.version for s in STATEMENTS}},
     )
     url = reverse("approvals:decide", args=[locked.pk])
-    fresh = "Resubmitted" if resubmission else "New"
     for decider in deciders_for(locked):
         notify(
             recipient=decider,
             kind="request.submitted",
-            subject=f"{fresh} account request waiting for your decision: {locked.title}",
-            body=(
-                f"{locked.requester.short_name} asks for your approval before setting up a professional "
-                f"social media account (AP 1311 §1.4.6).\n\n{_summary(locked)}"
-            ),
+            context={"request": locked, "resubmission": resubmission},
             url=url,
         )
     return locked
@@ -342,16 +329,10 @@ def approve_request(*, account_request: AccountRequest | int, user: User, commen
         comment=comment,
         comment_required=False,
     )
-    note = f"\n\nComment from {user.short_name}:\n{locked.decision_comment}" if locked.decision_comment else ""
     notify(
         recipient=locked.requester,
         kind="request.approved",
-        subject=f"Approved: {locked.title}",
-        body=(
-            f"{user.short_name} approved your request for “{locked.title}” on {locked.platform}. "
-            f"Next step: set up the account with {locked.account_email} and register it in the portal "
-            f"so your school keeps its list of accounts (AP 1311 §1.4.5).{note}"
-        ),
+        context={"request": locked, "decider": user},
         url=_detail_url(locked),
     )
     return locked
@@ -377,11 +358,7 @@ def reject_request(*, account_request: AccountRequest | int, user: User, comment
     notify(
         recipient=locked.requester,
         kind="request.rejected",
-        subject=f"Not approved: {locked.title}",
-        body=(
-            f"{user.short_name} did not approve your request for “{locked.title}” on {locked.platform}. "
-            f"Please do not set up this account (AP 1311 §1.4.6).\n\nComment:\n{locked.decision_comment}"
-        ),
+        context={"request": locked, "decider": user},
         url=_detail_url(locked),
     )
     return locked
@@ -408,11 +385,7 @@ def request_changes(*, account_request: AccountRequest | int, user: User, commen
     notify(
         recipient=locked.requester,
         kind="request.changes_requested",
-        subject=f"Changes requested: {locked.title}",
-        body=(
-            f"{user.short_name} asks you to change your request for “{locked.title}” before deciding it.\n\n"
-            f"What to change:\n{locked.decision_comment}\n\nEdit the request and submit it again."
-        ),
+        context={"request": locked, "decider": user},
         url=_detail_url(locked),
     )
     return locked
@@ -444,9 +417,7 @@ def withdraw_request(*, account_request: AccountRequest | int, user: User, reaso
             notify(
                 recipient=decider,
                 kind="request.withdrawn",
-                subject=f"Withdrawn: {locked.title}",
-                body=f"{user.short_name} withdrew the request for “{locked.title}”. Nothing is left to decide."
-                + (f"\n\nReason:\n{reason}" if reason else ""),
+                context={"request": locked, "requester": user, "reason": reason},
                 url=_detail_url(locked),
             )
     return locked

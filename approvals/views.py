@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import is_approver, units_employing
 from audit.models import AuditEvent
-from registry.models import Platform
+from catalogue.models import Platform
 
 from . import selectors, services
 from .acknowledgements import STATEMENTS

@@ -50,7 +50,7 @@ def main():
     from django.urls import reverse
 
     from accounts.models import Membership, OrgUnit, User
-    from notifications.sweeps import SWEEPS, SweepResult, district_today
+    from notifications.sweeps import SweepResult, district_today, registered_sweeps
 
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
@@ -98,7 +98,7 @@ def main():
         measure(label, get)
 
     print(f"{'sweep (dry run: plans, records the run)':48}")
-    for name, plan in SWEEPS.items():
+    for name, plan in registered_sweeps().items():
         measure(f"sweep {name}", lambda plan=plan: isinstance(plan(district_today()), SweepResult))
 
 

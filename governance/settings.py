@@ -55,7 +55,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "csp",
+    "core",
     "accounts",
+    "catalogue",
     "audit",
     "notifications",
     "approvals",
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "audit.middleware.AuditContextMiddleware",
+    "core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "governance.urls"
@@ -96,6 +99,14 @@ TEMPLATES = [
                 "notifications.context_processors.unread",
             ],
         },
+    },
+    {
+        # Plain text (notification subjects and bodies, e-mail text parts): no HTML escaping.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
     },
 ]
 

@@ -1,5 +1,7 @@
-"""Every periodic task of the portal, declared once. `manage.py setup_schedules` writes these to
-django-celery-beat, where district admins may change times afterwards (the command keeps their edits)."""
+"""Every periodic task of the portal, declared once. A sweep is named by the `@sweep` name its app
+registered (see notifications/sweeps.py) and run by the one task `notifications.tasks.run_sweep`.
+`manage.py setup_schedules` writes these to django-celery-beat, where district admins may change
+times afterwards (the command keeps their edits)."""
 
 from dataclasses import dataclass
 
@@ -44,20 +46,23 @@ SCHEDULES: list[Schedule] = [
     ),
     Schedule(
         name="Remind communications managers of overdue media inquiries (§1.5.1)",
-        task="outreach.tasks.remind_overdue_inquiries",
+        task="notifications.tasks.run_sweep",
         description="Inquiries past the outlet's deadline and not acknowledged; at most once a day per inquiry.",
         every_minutes=60,
+        args=["overdue_inquiries"],
     ),
     Schedule(
         name="Remind event organisers of the parents' no-photo announcement (§3.1)",
-        task="outreach.tasks.send_event_reminders",
+        task="notifications.tasks.run_sweep",
         description="Once per event and lead time (OUTREACH_EVENT_REMINDER_HOURS), in district time.",
         every_minutes=15,
+        args=["event_reminders"],
     ),
     Schedule(
         name="Ask staff to confirm the personal social media rules (§2)",
-        task="outreach.tasks.remind_pending_attestations",
+        task="notifications.tasks.run_sweep",
         description="Asks on the school year's first day, then every OUTREACH_ATTESTATION_REMINDER_DAYS days.",
         crontab={"minute": "30", "hour": "7"},
+        args=["attestations"],
     ),
 ]

@@ -1,17 +1,22 @@
 """Creating, delivering and reading notifications."""
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.template import engines
+from django.template.loader import select_template
 from django.utils import timezone
 
 from .models import Notification
 
 logger = logging.getLogger(__name__)
 
+SITE_NAME = "AP 1311 Social Media for Learning portal"
 MAX_EMAIL_ATTEMPTS = 8
 # A claim older than this is considered abandoned (worker killed mid-send) and may be retried.
 # settings.PORTAL["STALE_CLAIM_SECONDS"] (environment: STALE_CLAIM_SECONDS) overrides this default.
@@ -24,27 +29,59 @@ def _stale_claim_cutoff():
     return timezone.now() - timezone.timedelta(seconds=seconds)
 
 
+def render_notification(kind: str, context: Mapping[str, Any] | None = None) -> tuple[str, str]:
+    """The subject (always one line) and plain-text body of a notification kind.
+
+    Text lives in templates, never in services: `notifications/<kind>/subject.txt` and `body.txt`
+    (rendered without HTML escaping; see the "text" engine in settings). A subject is folded to a
+    single line whatever its context holds, so no title with a line break can stop an e-mail.
+    """
+    engine = engines["text"]
+    context = dict(context or {})
+    subject = engine.get_template(f"notifications/{kind}/subject.txt").render(context)
+    body = engine.get_template(f"notifications/{kind}/body.txt").render(context)
+    return one_line(subject)[:200], body.strip()
+
+
+def one_line(text: str) -> str:
+    """Any whitespace run (line breaks included) becomes one space; control characters go."""
+    return " ".join("".join(ch if ch.isprintable() or ch.isspace() else " " for ch in text or "").split())
+
+
 def notify(
     *,
     recipient,
     kind: str,
-    subject: str,
-    body: str,
+    context: Mapping[str, Any] | None = None,
     url: str = "",
     dedupe_key: str | None = None,
     email: bool = True,
+    subject: str | None = None,  # TRANSITIONAL: removed once every kind has templates
+    body: str | None = None,
 ) -> Notification | None:
-    """Create one notification (the outbox row) and queue its e-mail after commit.
+    """Create one notification (the outbox row) of `kind`, rendered from its templates with
+    `context`, and queue its e-mail after commit.
 
     Call it inside the caller's transaction. With a `dedupe_key`, a second call for the same key
     creates nothing and returns None (idempotent reminders).
     """
+    if subject is None:
+        subject, body = render_notification(kind, context)
+    return create_notification(
+        recipient=recipient, kind=kind, subject=subject, body=body, url=url, dedupe_key=dedupe_key, email=email
+    )
+
+
+def create_notification(
+    *, recipient, kind: str, subject: str, body: str, url: str = "", dedupe_key: str | None = None, email: bool = True
+) -> Notification | None:
+    """The outbox row for an already rendered notification (see notify and the sweeps)."""
     if not recipient.is_active:
         return None
     fields = dict(
         recipient=recipient,
         kind=kind,
-        subject=subject[:200],
+        subject=one_line(subject)[:200],
         body=body,
         url=url,
         dedupe_key=dedupe_key,
@@ -98,14 +135,8 @@ def deliver_email(notification_id: int) -> bool:
     if not claim_for_sending(notification_id):
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    link = f"\n\n{settings.PORTAL_BASE_URL}{notification.url}" if notification.url else ""
     try:
-        send_mail(
-            subject=notification.subject,
-            message=f"{notification.body}{link}\n\n-- \nAP 1311 Social Media for Learning portal",
-            from_email=None,
-            recipient_list=[notification.recipient.email],
-        )
+        email_message(notification).send()
     except Exception as error:  # SMTP down, refused, timeout...
         final = notification.email_attempts >= MAX_EMAIL_ATTEMPTS
         Notification.objects.filter(pk=notification_id).update(
@@ -126,6 +157,20 @@ def deliver_email(notification_id: int) -> bool:
         "Sent %s e-mail to %s (notification %s)", notification.kind, notification.recipient.email, notification_id
     )
     return True
+
+
+def email_message(notification: Notification) -> EmailMultiAlternatives:
+    """The e-mail of a notification: a plain-text part always, and an HTML alternative in the
+    portal's look (`notifications/<kind>/body.html` where a kind has its own, else email.html)."""
+    link = f"{settings.PORTAL_BASE_URL}{notification.url}" if notification.url else ""
+    context = {"notification": notification, "link": link, "site_name": SITE_NAME}
+    text = engines["text"].get_template("notifications/email.txt").render(context)
+    html = select_template([f"notifications/{notification.kind}/body.html", "notifications/email.html"]).render(context)
+    message = EmailMultiAlternatives(
+        subject=one_line(notification.subject), body=text, to=[notification.recipient.email]
+    )
+    message.attach_alternative(html, "text/html")
+    return message
 
 
 def pending_email_ids(limit: int = 500) -> list[int]:

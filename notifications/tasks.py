@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import services, sweeps
 
 
 @shared_task(
@@ -29,7 +29,5 @@ def flush_outbox() -> int:
 @shared_task
 def run_sweep(name: str) -> dict:
     """Run one reminder sweep for today (district time). Safe to run twice or late."""
-    from .sweeps import run_sweep as _run
-
-    result = _run(name)
+    result = sweeps.run_sweep(name)
     return {"planned": len(result.planned), "created": result.created}

@@ -4,27 +4,25 @@ Each runs in one transaction: lock the row where two people may act at once, che
 the caller's role, change, write one audit event, notify (e-mails leave after commit). Problems
 a user can fix or should know about raise OutreachError with a message meant for them.
 
-The reminder sweeps at the bottom create notifications only; they reuse the notification sweep
-machinery (district-local days, dedupe keys, a SweepRun per run) and are safe to run twice.
+The reminder sweeps live in sweeps.py.
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from accounts.models import Membership, OrgUnit, User
+from accounts.models import OrgUnit, User
 from accounts.selectors import approvers_of
 from audit.services import record_event
 from notifications.services import notify
-from notifications.sweeps import Planned, SweepResult, deliver, district_today
 
 from . import rules, selectors
 from .models import InquiryUpdate, MediaInquiry, PersonalUseAttestation, SchoolEvent
-from .statements import ATTESTATION_CODES, ATTESTATION_VERSION, EVENT_ANNOUNCEMENT, EVENT_ANNOUNCEMENT_VERSION
+from .statements import ATTESTATION_CODES, ATTESTATION_VERSION, EVENT_ANNOUNCEMENT_VERSION
 
 
 class OutreachError(Exception):
@@ -82,30 +80,14 @@ def log_inquiry(
     record_event(actor=user, action="inquiry.logged", target=inquiry, org_unit=org_unit, details={"outlet": outlet})
 
     url = reverse("outreach:inquiry_detail", args=[inquiry.pk])
-    summary = (
-        f"Outlet: {inquiry.outlet}\nContact: {inquiry.contact_name} {inquiry.contact_details}".rstrip()
-        + f"\nCame through: {inquiry.received_via}\nDeadline: {_when(inquiry.deadline)}"
-        f"\nLogged by: {user.short_name} ({org_unit})\n\nQuestion:\n{inquiry.question}"
-    )
+    context = {"inquiry": inquiry, "deadline": _when(inquiry.deadline), "logged_by": user}
     handlers = selectors.inquiry_handlers(exclude=user)
     for handler in handlers:
-        notify(
-            recipient=handler,
-            kind="inquiry.logged",
-            subject=f"Media inquiry from {inquiry.outlet}: please take it over",
-            body="A media inquiry was referred to you (AP 1311 §1.5.1).\n" + summary,
-            url=url,
-        )
+        notify(recipient=handler, kind="inquiry.logged", context=context, url=url)
     for approver in approvers_of(org_unit):
         if approver.pk == user.pk or approver in handlers:
             continue
-        notify(
-            recipient=approver,
-            kind="inquiry.logged_fyi",
-            subject=f"For information: media inquiry from {inquiry.outlet} at {org_unit}",
-            body="For information only: the communications manager handles it (AP 1311 §1.5.1).\n" + summary,
-            url=url,
-        )
+        notify(recipient=approver, kind="inquiry.logged_fyi", context=context, url=url)
     return inquiry
 
 
@@ -138,8 +120,7 @@ def _handled(*, user: User, inquiry: MediaInquiry, action: str, note: str) -> Me
     notify(
         recipient=inquiry.logged_by,
         kind=f"inquiry.{action}",
-        subject=f"Your media inquiry from {inquiry.outlet}: {inquiry.get_status_display().lower()}",
-        body=f"{user.short_name} marked it {inquiry.get_status_display().lower()}." + (f"\n\n{note}" if note else ""),
+        context={"inquiry": inquiry, "handler": user, "note": note},
         url=reverse("outreach:inquiry_detail", args=[inquiry.pk]),
     )
     return inquiry
@@ -235,9 +216,7 @@ def schedule_event(
         notify(
             recipient=organiser,
             kind="event.scheduled",
-            subject=f"You are the organiser of {event.title}",
-            body=f"{user.short_name} recorded {event.title} on {_when(starts_at)} with you as organiser. Before it "
-            "starts, you will be reminded to ask parents not to take or post photos or recordings (AP 1311 §3.1).",
+            context={"event": event, "starts": _when(starts_at), "recorded_by": user},
             url=reverse("outreach:event_detail", args=[event.pk]),
         )
     return event
@@ -291,8 +270,7 @@ def cancel_event(*, user: User, event_id: int) -> SchoolEvent:
         notify(
             recipient=event.organiser,
             kind="event.cancelled",
-            subject=f"{event.title} was cancelled",
-            body=f"{user.short_name} cancelled {event.title} ({_when(event.starts_at)}). No reminder will be sent.",
+            context={"event": event, "starts": _when(event.starts_at), "cancelled_by": user},
             url=reverse("outreach:event_detail", args=[event.pk]),
         )
     return event
@@ -328,131 +306,3 @@ def attest_personal_use(*, user: User, statements: Iterable[str]) -> PersonalUse
         details={"school_year": year, "version": ATTESTATION_VERSION},
     )
     return attestation
-
-
-# --- Reminder sweeps ---------------------------------------------------------------------------------
-
-
-def plan_overdue_inquiry_reminders(now: datetime) -> SweepResult:
-    """Inquiries past their deadline and not acknowledged: one reminder per inquiry, handler and local day."""
-    day = timezone.localdate(now)
-    overdue = list(
-        MediaInquiry.objects.filter(status=MediaInquiry.Status.NEW, deadline__lt=now)
-        .select_related("org_unit", "logged_by")
-        .order_by("deadline")
-    )
-    result = SweepResult("outreach_overdue_inquiries", day, counts={"overdue_inquiries": len(overdue)})
-    for inquiry in overdue:
-        for handler in selectors.inquiry_handlers(exclude=inquiry.logged_by):
-            result.planned.append(
-                Planned(
-                    recipient=handler,
-                    kind="reminder.inquiry_overdue",
-                    subject=f"Overdue media inquiry from {inquiry.outlet}",
-                    body=f"The outlet's deadline was {_when(inquiry.deadline)} and nobody has acknowledged the "
-                    f"inquiry yet (AP 1311 §1.5.1). Logged by {inquiry.logged_by.short_name} ({inquiry.org_unit}).",
-                    url=reverse("outreach:inquiry_detail", args=[inquiry.pk]),
-                    dedupe_key=f"outreach.inquiry_overdue:{inquiry.pk}:{handler.pk}:{day.isoformat()}",
-                )
-            )
-    return result
-
-
-def remind_overdue_inquiries(*, now: datetime | None = None, dry_run: bool = False) -> SweepResult:
-    """Remind communications managers of overdue inquiries; at most once a day per inquiry (§1.5.1)."""
-    return deliver(plan_overdue_inquiry_reminders(now or timezone.now()), dry_run=dry_run)
-
-
-def plan_event_reminders(now: datetime) -> SweepResult:
-    """Organisers of upcoming events whose reminder time has come (§3.1).
-
-    For each scheduled, unconfirmed event that has not started: the lead times whose local reminder
-    time has passed are due; only the shortest of them is sent, so a sweep that was down for a while
-    catches up with one reminder rather than several. The dedupe key holds the event, the lead time
-    and the start time: once per event and lead time, and again after the event is moved.
-    """
-    hours = rules.event_reminder_hours()
-    result = SweepResult("outreach_event_reminders", timezone.localdate(now))
-    if not hours:
-        return result
-    horizon = now + timezone.timedelta(hours=hours[0] + 2)  # +2: a DST change shifts wall-clock lead times
-    upcoming = SchoolEvent.objects.filter(
-        status=SchoolEvent.Status.SCHEDULED,
-        announcement_confirmed_at__isnull=True,
-        starts_at__gt=now,
-        starts_at__lte=horizon,
-    ).select_related("organiser", "org_unit")
-    for event in upcoming:
-        due = [h for h in hours if rules.event_reminder_time(event.starts_at, h) <= now]
-        if not due:
-            continue
-        lead = min(due)
-        stamp = int(event.starts_at.timestamp())
-        where = f" in {event.location}" if event.location else ""
-        result.planned.append(
-            Planned(
-                recipient=event.organiser,
-                kind="reminder.event_announcement",
-                subject=f"Before {event.title} starts: read the no-photo reminder to parents",
-                body=f"{event.title}{where}, {event.org_unit}, starts {_when(event.starts_at)}.\n\n"
-                "Before it begins, please read this to the parents (AP 1311 §3.1):\n\n"
-                f"“{EVENT_ANNOUNCEMENT}”\n\nThen confirm in the portal that it was read out.",
-                url=reverse("outreach:event_detail", args=[event.pk]),
-                dedupe_key=f"outreach.event_reminder:{event.pk}:{lead}h:{stamp}",
-            )
-        )
-    result.counts["events_due"] = len(result.planned)
-    return result
-
-
-def send_event_reminders(*, now: datetime | None = None, dry_run: bool = False) -> SweepResult:
-    """Send due event reminders; once per event and lead time, in district time (§3.1)."""
-    return deliver(plan_event_reminders(now or timezone.now()), dry_run=dry_run)
-
-
-def plan_attestation_reminders(day: date) -> SweepResult:
-    """Staff who have not confirmed the personal-use rules this school year (§2).
-
-    Each person's cycle starts on the school-year start (or the day they joined a unit, if later).
-    On that day they are asked; every N days afterwards (OUTREACH_ATTESTATION_REMINDER_DAYS) they are
-    reminded. The dedupe key holds the school year and the period number, so each is sent once.
-    """
-    year = rules.school_year_of(day)
-    year_start = rules.school_year_start(year)
-    every = rules.attestation_reminder_days()
-    done = set(PersonalUseAttestation.objects.filter(school_year=year).values_list("user_id", flat=True))
-    staff = selectors.staff_required_to_attest().exclude(pk__in=done)
-    result = SweepResult("outreach_attestation", day, counts={"not_confirmed": 0})
-    joined: dict[int, date] = {}
-    for user_id, created_at in (
-        Membership.objects.filter(user__in=staff).values_list("user_id", "created_at").order_by("created_at")
-    ):
-        joined.setdefault(user_id, timezone.localdate(created_at))
-    label = rules.school_year_label(year)
-    for user in staff:
-        result.counts["not_confirmed"] += 1
-        starts = max(year_start, joined.get(user.pk, year_start))
-        if day < starts:
-            continue
-        period = (day - starts).days // every
-        first = period == 0
-        result.planned.append(
-            Planned(
-                recipient=user,
-                kind="attestation.requested" if first else "reminder.attestation",
-                subject=f"Please confirm the personal social media rules for {label}"
-                if first
-                else f"Reminder: confirm the personal social media rules for {label}",
-                body="Once every school year, every employee confirms the district's rules for personal social "
-                "media (AP 1311 §2): no contact with current students, no tagging without permission, no student "
-                "or confidential information. It takes a minute.",
-                url=reverse("outreach:attestation"),
-                dedupe_key=f"outreach.attestation:{user.pk}:{year}:{period}",
-            )
-        )
-    return result
-
-
-def remind_pending_attestations(*, day: date | None = None, dry_run: bool = False) -> SweepResult:
-    """Ask (on the first day) and remind (every N days) staff who have not confirmed this school year."""
-    return deliver(plan_attestation_reminders(day or district_today()), dry_run=dry_run)

@@ -1,25 +1,14 @@
 """Django admin for the registry.
 
-Platforms are managed here by district admins (§1.4.7). Registry entries and their history are
+Platforms are managed in the catalogue app's admin (§1.4.7). Registry entries and their history are
 read-only here: every change goes through the portal's services, which check the rules and write
 the audit trail. The password column is never shown, only whether one is recorded; nothing is deleted.
 """
 
 from django.contrib import admin
-from django.db import models
 from django.utils import timezone
 
-from .models import EnforcementAction, PasswordChange, Platform, RegistryEntry, SiteReview
-
-
-@admin.register(Platform)
-class PlatformAdmin(admin.ModelAdmin):
-    """District-approved online applications (AP 1311 §1.4.7)."""
-
-    list_display = ["name", "is_approved", "supports_comments_off", "rules_url"]
-    list_filter = ["is_approved", "supports_comments_off"]
-    search_fields = ["name"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+from .models import EnforcementAction, PasswordChange, RegistryEntry, SiteReview
 
 
 class _ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,4 +1,4 @@
-"""District-approved platforms (AP 1311 §1.4.7) and the account registry (§1.4.5).
+"""The account registry (§1.4.5); platforms live in the catalogue app (§1.4.7).
 
 A registry entry is one professional social media account: who owns it, who else has
 administrative access, how to sign in to it (the password encrypted at rest), how it is set up
@@ -17,35 +17,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.validators import validate_district_email
+from catalogue.models import Platform
 
 from .fields import EncryptedTextField
-
-
-class PlatformQuerySet(models.QuerySet):
-    def approved(self):
-        return self.filter(is_approved=True)
-
-
-class Platform(models.Model):
-    """An online application the district has (or has not) approved for professional use (§1.4.7)."""
-
-    name = models.CharField(max_length=100, unique=True)
-    is_approved = models.BooleanField(
-        "approved by the district", default=True, help_text="Only approved platforms can be requested (§1.4.7)."
-    )
-    rules_url = models.URLField(
-        "platform rules", blank=True, help_text="Terms of use staff must understand first (§1.3.4)."
-    )
-    supports_comments_off = models.BooleanField("comments can be turned off", default=True)
-    notes = models.TextField(blank=True)
-
-    objects = PlatformQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 def default_review_cadence() -> int:

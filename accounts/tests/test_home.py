@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from approvals.models import AccountRequest
-from registry.models import Platform
+from catalogue.models import Platform
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from accounts.models import Membership, OrgUnit, User
 from approvals.models import AccountRequest
-from registry.models import Platform
+from catalogue.models import Platform
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from approvals import services
 from approvals.acknowledgements import STATEMENTS
 from approvals.factories import approved_platform
-from registry.models import Platform
+from catalogue.models import Platform
 
 ALL_CODES = [s.code for s in STATEMENTS]
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from approvals.acknowledgements import STATEMENTS
 from approvals.models import AccountRequest, Acknowledgement
 from audit.reports import district_figures, unit_compliance
+from catalogue.models import Platform
 from moderation.models import CheckIn, MissedCheckIn
-from registry.models import Platform
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 27)

@@ -10,7 +10,7 @@ from django.core import mail
 
 from governance.celery import app
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import create_notification
 
 
 @pytest.fixture
@@ -36,7 +36,9 @@ def test_broker_matches_the_environment():
 
 
 def test_notification_email_is_sent_by_a_real_worker(worker, teacher):
-    notification = notify(recipient=teacher, kind="test.roundtrip", subject="Round trip", body="Hello from the worker")
+    notification = create_notification(
+        recipient=teacher, kind="test.roundtrip", subject="Round trip", body="Hello from the worker"
+    )
     # notify() queues the e-mail on commit; in a transactional test the commit happened already.
     assert _wait_for(lambda: Notification.objects.get(pk=notification.pk).email_status == "sent"), (
         Notification.objects.get(pk=notification.pk).email_status

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def _notify(user, **kwargs):
     defaults = {"kind": "test.kind", "subject": "Subject", "body": "Body", "url": "/home/"}
-    return services.notify(recipient=user, **{**defaults, **kwargs})
+    return services.create_notification(recipient=user, **{**defaults, **kwargs})
 
 
 def test_notify_creates_a_pending_row_and_queues_the_email_after_commit(teacher, django_capture_on_commit_callbacks):
@@ -61,7 +61,7 @@ def test_smtp_failure_puts_the_email_back_in_the_outbox_then_it_is_sent(teacher,
     def broken(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("SMTP down")
 
-    monkeypatch.setattr(services, "send_mail", broken)
+    monkeypatch.setattr(services.EmailMultiAlternatives, "send", broken)
     with pytest.raises(smtplib.SMTPServerDisconnected):
         services.deliver_email(notification.pk)
     notification.refresh_from_db()
@@ -78,7 +78,7 @@ def test_smtp_failure_puts_the_email_back_in_the_outbox_then_it_is_sent(teacher,
 
 def test_repeated_failures_end_as_failed_visible_to_admins(teacher, monkeypatch):
     notification = _notify(teacher)
-    monkeypatch.setattr(services, "send_mail", lambda *a, **k: (_ for _ in ()).throw(OSError("refused")))
+    monkeypatch.setattr(services.EmailMultiAlternatives, "send", lambda *a, **k: (_ for _ in ()).throw(OSError("refused")))
     for _ in range(services.MAX_EMAIL_ATTEMPTS):
         with pytest.raises(OSError):
             services.deliver_email(notification.pk)

@@ -11,9 +11,9 @@ from django.core.management import call_command
 from accounts.factories import MembershipFactory
 from accounts.models import Membership
 from approvals.models import AccountRequest
+from catalogue.models import Platform
 from notifications.models import Notification, SweepRun
 from notifications.sweeps import district_today, local_midnight, run_sweep
-from registry.models import Platform
 
 pytestmark = pytest.mark.django_db
 VANCOUVER = ZoneInfo("America/Vancouver")

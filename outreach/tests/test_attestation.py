@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import Membership
 from audit.models import AuditEvent
 from notifications.models import Notification
-from outreach import rules, selectors, services
+from outreach import rules, selectors, services, sweeps
 from outreach.models import PersonalUseAttestation
 from outreach.statements import ATTESTATION_CODES, ATTESTATION_VERSION
 
@@ -32,7 +32,7 @@ def _attest(user, moment):
 
 
 def _sweep(day):
-    return services.remind_pending_attestations(day=day).created
+    return sweeps.remind_pending_attestations(day=day).created
 
 
 # --- The school year -------------------------------------------------------------------------------------
@@ -137,10 +137,10 @@ def test_someone_who_joins_mid_year_is_asked_from_the_day_they_joined(staff, sch
 
 
 def test_the_reminder_task_runs_the_sweep(staff):
-    from outreach.tasks import remind_pending_attestations
+    from notifications.tasks import run_sweep
 
     with time_machine.travel(local(2026, 9, 1, 7, 30), tick=False):
-        assert remind_pending_attestations() == {"planned": 5, "created": 5}
+        assert run_sweep("attestations") == {"planned": 5, "created": 5}
 
 
 # --- Completion rate ----------------------------------------------------------------------------------------

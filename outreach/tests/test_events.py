@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from notifications.models import Notification
-from outreach import services
+from outreach import services, sweeps
 from outreach.models import SchoolEvent
 from outreach.statements import EVENT_ANNOUNCEMENT
 
@@ -24,7 +24,7 @@ def _reminders(user=None):
 
 def _sweep_at(moment):
     with time_machine.travel(moment, tick=False):
-        return services.send_event_reminders().created
+        return sweeps.send_event_reminders().created
 
 
 # --- Reminders ----------------------------------------------------------------------------------------
@@ -88,11 +88,11 @@ def test_a_moved_event_is_reminded_again_for_its_new_time(make_event, teacher, s
 
 
 def test_the_reminder_task_runs_the_sweep(make_event, teacher, school_a):
-    from outreach.tasks import send_event_reminders
+    from notifications.tasks import run_sweep
 
     make_event(teacher, school_a, CONCERT)
     with time_machine.travel(local(2026, 12, 10, 8), tick=False):
-        assert send_event_reminders() == {"planned": 1, "created": 1}
+        assert run_sweep("event_reminders") == {"planned": 1, "created": 1}
 
 
 # --- Recording events ---------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The home page's outreach tasks, the admin pages and the declared schedules."""
 
 import importlib
+import json
 
 import pytest
 import time_machine
@@ -85,15 +86,14 @@ def test_district_admins_can_browse_and_search_every_outreach_model_in_the_admin
 
 
 def test_every_outreach_reminder_is_declared_once_in_the_schedules():
-    ours = [s for s in SCHEDULES if s.task.startswith("outreach.")]
-    assert sorted(s.task for s in ours) == [
-        "outreach.tasks.remind_overdue_inquiries",
-        "outreach.tasks.remind_pending_attestations",
-        "outreach.tasks.send_event_reminders",
-    ]
+    from notifications.sweeps import registered_sweeps
+
+    ours = [s for s in SCHEDULES if s.args and s.args[0] in ("overdue_inquiries", "attestations", "event_reminders")]
+    assert sorted(s.args[0] for s in ours) == ["attestations", "event_reminders", "overdue_inquiries"]
     for schedule in ours:
         module, name = schedule.task.rsplit(".", 1)
         assert hasattr(importlib.import_module(module), name)
+        assert registered_sweeps()[schedule.args[0]].__module__ == "outreach.sweeps"
 
 
 def test_setup_schedules_writes_the_outreach_reminders_to_celery_beat():
@@ -101,5 +101,5 @@ def test_setup_schedules_writes_the_outreach_reminders_to_celery_beat():
     from django_celery_beat.models import PeriodicTask
 
     call_command("setup_schedules", stdout=None)
-    tasks = set(PeriodicTask.objects.filter(task__startswith="outreach.").values_list("task", flat=True))
-    assert len(tasks) == 3
+    swept = {json.loads(t.args)[0] for t in PeriodicTask.objects.filter(task="notifications.tasks.run_sweep")}
+    assert {"overdue_inquiries", "attestations", "event_reminders"} <= swept

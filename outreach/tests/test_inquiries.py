@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.factories import MembershipFactory, UserFactory
 from audit.models import AuditEvent
 from notifications.models import Notification
-from outreach import services
+from outreach import services, sweeps
 from outreach.models import InquiryUpdate, MediaInquiry
 
 from .conftest import local
@@ -269,15 +269,15 @@ def test_an_overdue_unacknowledged_inquiry_reminds_the_communications_managers_o
     with time_machine.travel(local(2026, 11, 2, 9), tick=False):
         inquiry = log_inquiry(teacher, school_a, deadline=local(2026, 11, 3, 12))
     with time_machine.travel(local(2026, 11, 3, 11), tick=False):
-        assert services.remind_overdue_inquiries().created == 0
+        assert sweeps.remind_overdue_inquiries().created == 0
     with time_machine.travel(local(2026, 11, 3, 13), tick=False):
-        assert services.remind_overdue_inquiries().created == 1
-        assert services.remind_overdue_inquiries().created == 0
+        assert sweeps.remind_overdue_inquiries().created == 1
+        assert sweeps.remind_overdue_inquiries().created == 0
     with time_machine.travel(local(2026, 11, 3, 23, 30), tick=False):
         # Still the same district-local day, although it is already the next day in UTC.
-        assert services.remind_overdue_inquiries().created == 0
+        assert sweeps.remind_overdue_inquiries().created == 0
     with time_machine.travel(local(2026, 11, 4, 8), tick=False):
-        assert services.remind_overdue_inquiries().created == 1
+        assert sweeps.remind_overdue_inquiries().created == 1
     reminders = Notification.objects.filter(recipient=comms, kind="reminder.inquiry_overdue")
     assert reminders.count() == 2
     assert all(r.url == reverse("outreach:inquiry_detail", args=[inquiry.pk]) for r in reminders)
@@ -289,13 +289,13 @@ def test_an_acknowledged_inquiry_is_not_overdue(log_inquiry, teacher, school_a, 
         inquiry = log_inquiry(teacher, school_a, deadline=local(2026, 11, 3, 12))
         services.acknowledge_inquiry(user=comms, inquiry_id=inquiry.pk)
     with time_machine.travel(local(2026, 11, 5, 9), tick=False):
-        assert services.remind_overdue_inquiries().created == 0
+        assert sweeps.remind_overdue_inquiries().created == 0
 
 
 def test_the_overdue_task_runs_the_sweep(log_inquiry, teacher, school_a, comms):
-    from outreach.tasks import remind_overdue_inquiries
+    from notifications.tasks import run_sweep
 
     with time_machine.travel(local(2026, 11, 2, 9), tick=False):
         log_inquiry(teacher, school_a, deadline=local(2026, 11, 2, 10))
     with time_machine.travel(local(2026, 11, 2, 11), tick=False):
-        assert remind_overdue_inquiries() == {"planned": 1, "created": 1}
+        assert run_sweep("overdue_inquiries") == {"planned": 1, "created": 1}

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from approvals.models import AccountRequest
-from registry.models import Platform
+from catalogue.models import Platform
 
 from .scenes import register
 

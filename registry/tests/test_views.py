@@ -196,9 +196,9 @@ def test_the_admin_lists_entries_read_only_without_the_password(entry, district_
 
 def test_platforms_are_managed_in_the_admin_1_4_7(district_admin, client_for, platform):
     client = client_for(district_admin)
-    assert client.get(reverse("admin:registry_platform_change", args=[platform.pk])).status_code == 200
+    assert client.get(reverse("admin:catalogue_platform_change", args=[platform.pk])).status_code == 200
     response = client.post(
-        reverse("admin:registry_platform_add"),
+        reverse("admin:catalogue_platform_add"),
         {"name": "Edublogs", "is_approved": "on", "rules_url": "https://edublogs.org/terms/", "notes": ""},
     )
     assert response.status_code == 302

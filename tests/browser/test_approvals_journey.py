@@ -16,7 +16,7 @@ from approvals import services
 from approvals.acknowledgements import STATEMENTS
 from approvals.forms import ack_label
 from approvals.models import AccountRequest
-from registry.models import Platform
+from catalogue.models import Platform
 
 PASSWORD = "demo-pass-1311"
 TEACHER = "teacher@sd.example"

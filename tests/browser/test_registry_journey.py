@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 
 from accounts.factories import TEST_PASSWORD
 from approvals.models import AccountRequest
-from registry.models import Platform, RegistryEntry
+from catalogue.models import Platform
+from registry.models import RegistryEntry
 
 ACCOUNT_PASSWORD = "Room12-Secret-Pass!"
 REASON = "Student photos posted without parental consent (§1.3.6)."

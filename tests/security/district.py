@@ -13,9 +13,10 @@ from django.utils import timezone
 from accounts.factories import MembershipFactory, OrgUnitFactory, UserFactory
 from accounts.models import Membership
 from approvals.factories import AccountRequestFactory
+from catalogue.models import Platform
 from moderation.links import make_token
-from notifications.services import notify
-from registry.models import Platform, RegistryEntry
+from notifications.services import create_notification
+from registry.models import RegistryEntry
 
 ROLES = [
     "anonymous",
@@ -88,7 +89,7 @@ def build_district() -> SimpleNamespace:
         password=ENTRY_B_PASSWORD,
     )
     d.checkin_token = make_token(entry_id=d.entry_a.pk, user_id=d.employee_a.pk, period_start=timezone.localdate())
-    d.notification_a = notify(recipient=d.employee_a, kind="test", subject="For A", body="b", url="/home/")
+    d.notification_a = create_notification(recipient=d.employee_a, kind="test", subject="For A", body="b", url="/home/")
     d.inquiry_a = outreach.log_inquiry(
         user=d.employee_a,
         org_unit=d.school_a,

@@ -23,8 +23,9 @@ from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 
+from catalogue.models import Platform
 from registry.fields import CredentialKeyError, decrypt
-from registry.models import Platform, RegistryEntry
+from registry.models import RegistryEntry
 
 pytestmark = [
     pytest.mark.postgres,

@@ -15,7 +15,7 @@ from django.db import transaction
 from governance.celery import app
 from notifications import tasks
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import create_notification
 
 CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 
@@ -38,7 +38,7 @@ def broker_down():
 def test_broker_down_keeps_the_notification_then_delivers_it_when_back(transactional_db, teacher, broker_down):
     started = time.monotonic()
     with transaction.atomic():
-        notification = notify(recipient=teacher, kind="test.fault", subject="Survives outage", body="b")
+        notification = create_notification(recipient=teacher, kind="test.fault", subject="Survives outage", body="b")
     # The commit happened and did not hang on the dead broker.
     assert time.monotonic() - started < 15
     notification.refresh_from_db()

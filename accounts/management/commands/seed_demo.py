@@ -8,7 +8,7 @@ from accounts.models import Membership, OrgUnit, User
 from approvals import services as approvals
 from approvals.acknowledgements import STATEMENTS
 from approvals.models import AccountRequest
-from registry.models import Platform
+from catalogue.models import Platform
 
 DEMO_PASSWORD = "demo-pass-1311"
 

@@ -18,8 +18,9 @@ from django.utils import timezone
 from accounts.models import Membership, OrgUnit, User
 from approvals.models import AccountRequest
 from audit.models import AuditEvent
+from catalogue.models import Platform
 from moderation.models import CheckIn, MissedCheckIn
-from registry.models import Platform, RegistryEntry
+from registry.models import RegistryEntry
 
 PLATFORMS = ["Instagram", "YouTube", "Facebook", "Edublogs", "X"]
 ACTIONS = [

@@ -2,14 +2,14 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from notifications.sweeps import SWEEPS, run_sweep
+from notifications.sweeps import registered_sweeps, run_sweep
 
 
 class Command(BaseCommand):
     help = "Run a reminder sweep by hand. --dry-run prints who would get what and sends nothing."
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=sorted(SWEEPS) + ["all"])
+        parser.add_argument("name", choices=[*registered_sweeps(), "all"])
         parser.add_argument("--dry-run", action="store_true")
         parser.add_argument("--date", help="District-local day to run for (YYYY-MM-DD); default today.")
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
             day = _parse(date) if date else None
         except ValueError as error:
             raise CommandError(f"--date: {error}") from None
-        for sweep in sorted(SWEEPS) if name == "all" else [name]:
+        for sweep in registered_sweeps() if name == "all" else [name]:
             result = run_sweep(sweep, day=day, dry_run=dry_run)
             verb = "would send" if dry_run else "sent"
             self.stdout.write(

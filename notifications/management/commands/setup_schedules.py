@@ -9,13 +9,22 @@ from notifications.schedules import SCHEDULES
 
 
 class Command(BaseCommand):
-    help = "Create the portal's periodic tasks in django-celery-beat (existing ones are left as admins set them)."
+    help = (
+        "Create the portal's periodic tasks in django-celery-beat (existing ones keep the times admins set; "
+        "only their task and arguments follow the code)."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
         created = 0
         for schedule in SCHEDULES:
-            if PeriodicTask.objects.filter(name=schedule.name).exists():
+            existing = PeriodicTask.objects.filter(name=schedule.name).first()
+            if existing is not None:
+                # Keep the times an admin set; follow a task that moved (e.g. to the run_sweep entry point).
+                args = json.dumps(schedule.args or [])
+                if (existing.task, existing.args) != (schedule.task, args):
+                    existing.task, existing.args = schedule.task, args
+                    existing.save(update_fields=["task", "args"])
                 continue
             kwargs = {
                 "name": schedule.name,
