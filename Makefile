@@ -31,6 +31,8 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed
 
+# `make run` is development: the settings read .env only when asked (DJANGO_READ_DOT_ENV).
+run: export DJANGO_READ_DOT_ENV = true
 run: setup .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

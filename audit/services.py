@@ -1,15 +1,13 @@
-import csv
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from core.http import safe_csv_cell
+
 from .middleware import current_source_ip
 from .models import AuditEvent
-
-# Spreadsheet programs execute cells that start with these characters (formula injection).
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def record_event(
@@ -37,15 +35,9 @@ def record_event(
     )
 
 
-def safe_csv_cell(value) -> str:
-    """Neutralise spreadsheet formulas in exported text (prefix with an apostrophe)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
-
-
-def export_events_csv(*, actor, events, stream, filters: dict[str, Any]) -> int:
-    """Write the given events as CSV to `stream` and audit the export itself. Returns the row count."""
-    writer = csv.writer(stream)
+def export_events_csv(*, actor, events, writer, filters: dict[str, Any]) -> int:
+    """Write the given events as CSV rows to `writer` (a csv.writer) and audit the export itself.
+    Returns the row count."""
     writer.writerow(["time", "actor", "action", "object", "unit", "source_ip", "details"])
     count = 0
     for event in events.iterator(chunk_size=2000):

@@ -6,7 +6,4 @@ app_name = "audit"
 urlpatterns = [
     path("", views.event_list, name="list"),
     path("export.csv", views.event_export, name="export"),
-    path("dashboard/", views.district_dashboard, name="dashboard"),
-    path("compliance/<slug:code>/", views.compliance_report, name="compliance"),
-    path("compliance/<slug:code>/export.csv", views.compliance_report_csv, name="compliance_export"),
 ]

@@ -76,14 +76,14 @@ def main():
         print(f"{label:48} {statistics.median(times) * 1000:9.0f} ms {queries:6d} queries")
 
     pages = [
-        ("district dashboard (admin)", admin, reverse("audit:dashboard")),
+        ("district dashboard (admin)", admin, reverse("oversight:dashboard")),
         ("audit trail (admin)", admin, reverse("audit:list")),
         ("audit trail page 100 (admin)", admin, reverse("audit:list") + "?page=100"),
         ("audit trail filtered (principal)", principal, reverse("audit:list") + "?action=request.approved"),
         ("registry list (admin)", admin, reverse("registry:list")),
         ("registry list search (admin)", admin, reverse("registry:list") + "?q=scale"),
         ("registry list (principal)", principal, reverse("registry:list")),
-        ("compliance report (principal)", principal, reverse("audit:compliance", args=[unit.code])),
+        ("compliance report (principal)", principal, reverse("oversight:compliance", args=[unit.code])),
         ("home (principal)", principal, reverse("home")),
     ]
     print(f"{'page':48} {'median':>12} {'queries':>13}")

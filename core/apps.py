@@ -9,4 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
+        from django.conf import settings
+
         from . import converters  # noqa: F401  (registers the <id:...> path converter)
+
+        for folder in getattr(settings, "RUNTIME_DIRS", []):
+            folder.mkdir(parents=True, exist_ok=True)

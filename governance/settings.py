@@ -13,13 +13,15 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
-# A local `.env` (made by `make run` for development, never committed) is read first; real
-# environment variables always win over it.
-if env.bool("DJANGO_READ_DOT_ENV", default=True) and (BASE_DIR / ".env").is_file():
+# A local `.env` (made by `make run` for development, never committed) is read only when asked
+# (DJANGO_READ_DOT_ENV=true, which `make run` sets, as cookiecutter-django does); real environment
+# variables always win over it. Production reads the environment alone.
+if env.bool("DJANGO_READ_DOT_ENV", default=False) and (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Folders the portal writes to; created at start-up (core.apps.CoreConfig.ready), never at import.
+RUNTIME_DIRS = [VAR_DIR]
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
@@ -64,6 +66,8 @@ INSTALLED_APPS = [
     "registry",
     "outreach",
     "moderation",
+    "oversight",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -206,7 +210,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+RUNTIME_DIRS.append(STATIC_ROOT)  # whitenoise warns about a missing STATIC_ROOT
 NODE_MODULES = BASE_DIR / "node_modules"
 # Bootstrap, its icons and Chart.js come from the npm registry at setup time (package.json),
 # never from a CDN: schools run closed networks and a strict Content-Security-Policy.
@@ -256,8 +260,7 @@ else:
     _broker_dir = VAR_DIR / "celery" / "queue"
     _processed_dir = VAR_DIR / "celery" / "processed"
     _control_dir = VAR_DIR / "celery" / "control"
-    for _d in (_broker_dir, _processed_dir, _control_dir):
-        _d.mkdir(parents=True, exist_ok=True)
+    RUNTIME_DIRS += [_broker_dir, _processed_dir, _control_dir]
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
@@ -272,6 +275,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
+# No task may hang a worker: the soft limit raises inside the task (it is retried or marked), the hard
+# one kills it (acks_late redelivers it). E-mails and sweeps take seconds.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -1,12 +1,20 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 admin.site.site_header = "AP 1311 portal: district administration"
 admin.site.site_title = "AP 1311 admin"
 admin.site.index_title = "Schools, roles, platforms and schedules"
 
 urlpatterns = [
-    path("", include("accounts.urls")),
+    path("", include("oversight.home_urls")),
+    path("", include("oversight.urls")),
+    # The dashboard and compliance reports lived under /audit/ before the oversight app.
+    path("audit/dashboard/", RedirectView.as_view(pattern_name="oversight:dashboard", permanent=True)),
+    path(
+        "audit/compliance/<slug:code>/",
+        RedirectView.as_view(pattern_name="oversight:compliance", permanent=True),
+    ),
     path("requests/", include("approvals.urls")),
     path("registry/", include("registry.urls")),
     path("notifications/", include("notifications.urls")),

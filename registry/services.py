@@ -28,7 +28,8 @@ from accounts.models import Membership, OrgUnit, User
 from accounts.selectors import approvers_of, is_approver_of, units_approved_by
 from accounts.validators import validate_district_email
 from approvals.models import AccountRequest
-from audit.services import record_event, safe_csv_cell
+from audit.services import record_event
+from core.http import safe_csv_cell
 from notifications.services import notify
 
 from . import selectors

@@ -78,7 +78,9 @@ def test_smtp_failure_puts_the_email_back_in_the_outbox_then_it_is_sent(teacher,
 
 def test_repeated_failures_end_as_failed_visible_to_admins(teacher, monkeypatch):
     notification = _notify(teacher)
-    monkeypatch.setattr(services.EmailMultiAlternatives, "send", lambda *a, **k: (_ for _ in ()).throw(OSError("refused")))
+    monkeypatch.setattr(
+        services.EmailMultiAlternatives, "send", lambda *a, **k: (_ for _ in ()).throw(OSError("refused"))
+    )
     for _ in range(services.MAX_EMAIL_ATTEMPTS):
         with pytest.raises(OSError):
             services.deliver_email(notification.pk)

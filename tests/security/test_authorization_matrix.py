@@ -64,9 +64,13 @@ MATRIX = {
     "approvals:decide": ("POST", lambda d: {"pk": d.request_a.pk}, _row(LOGIN, 403, 404, 404, 200, 404, 404, 200)),
     "audit:list": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 200)),
     "audit:export": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 200)),
-    "audit:dashboard": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 200)),
-    "audit:compliance": ("GET", lambda d: {"code": d.school_a.code}, _row(LOGIN, 404, 404, 404, 200, 404, 404, 200)),
-    "audit:compliance_export": (
+    "oversight:dashboard": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 200)),
+    "oversight:compliance": (
+        "GET",
+        lambda d: {"code": d.school_a.code},
+        _row(LOGIN, 404, 404, 404, 200, 404, 404, 200),
+    ),
+    "oversight:compliance_export": (
         "GET",
         lambda d: {"code": d.school_a.code},
         _row(LOGIN, 404, 404, 404, 200, 404, 404, 200),

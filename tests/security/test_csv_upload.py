@@ -219,6 +219,6 @@ def test_an_owner_whose_address_starts_like_a_formula_is_neutralised_in_the_comp
     for name, kwargs in [("registry:export", {}), ("audit:export", {})]:
         assert_no_formula(cells_of(client.get(reverse(name, kwargs=kwargs))), name)
     # Found here: the compliance export wrote the owner's address as is (fixed in audit/views.py).
-    compliance = cells_of(client.get(reverse("audit:compliance_export", kwargs={"code": district.school_a.code})))
+    compliance = cells_of(client.get(reverse("oversight:compliance_export", kwargs={"code": district.school_a.code})))
     assert "'-2+3@sd.example" in compliance
     assert_no_formula(compliance, "compliance export")

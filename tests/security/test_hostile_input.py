@@ -366,7 +366,7 @@ def test_a_check_in_with_a_next_value_that_is_not_a_path_goes_home(district, cli
 FILTERS = {
     "audit:list": ["org_unit", "actor", "action", "target", "since", "until", "page"],
     "audit:export": ["org_unit", "actor", "action", "target", "since", "until"],
-    "audit:dashboard": ["page"],
+    "oversight:dashboard": ["page"],
     "registry:list": ["q", "org_unit", "platform", "status", "comment_setting", "flag", "page"],
     "registry:export": ["q", "org_unit", "platform", "status", "comment_setting", "flag"],
     "outreach:inquiries": ["q", "status", "org_unit", "page"],

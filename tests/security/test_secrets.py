@@ -234,7 +234,7 @@ def walk_every_page(d, responses):
     for name, kwargs in [
         ("registry:export", {}),
         ("audit:export", {}),
-        ("audit:compliance_export", {"code": d.school_a.code}),
+        ("oversight:compliance_export", {"code": d.school_a.code}),
     ]:
         responses.append((f"export {name}", walker.get(reverse(name, kwargs=kwargs))))
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from approvals.acknowledgements import STATEMENTS
 from approvals.models import AccountRequest, Acknowledgement
-from audit.reports import district_figures, unit_compliance
 from catalogue.models import Platform
 from moderation.models import CheckIn, MissedCheckIn
+from oversight.reports import district_figures, unit_compliance
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 27)
@@ -85,25 +85,25 @@ def test_dashboard_query_count_does_not_grow_with_data(
 ):
     client = client_for(district_admin)
     with django_assert_max_num_queries(20):
-        assert client.get(reverse("audit:dashboard")).status_code == 200
+        assert client.get(reverse("oversight:dashboard")).status_code == 200
     for i in range(30):
         make_entry(teacher, school_a, handle=f"more{i}")
     with django_assert_max_num_queries(20):
-        response = client.get(reverse("audit:dashboard"))
+        response = client.get(reverse("oversight:dashboard"))
     assert response.context["totals"]["active"] == 1 + 30 + 3
 
 
 def test_dashboard_shows_chart_data_and_accessible_table(client_for, district_admin, figures_fixture):
-    body = client_for(district_admin).get(reverse("audit:dashboard")).content.decode()
+    body = client_for(district_admin).get(reverse("oversight:dashboard")).content.decode()
     assert 'id="chart-data"' in body and "chart.umd.min" in body
     assert "<caption>2 units</caption>" in body
     assert "<script>" not in body  # no inline script under the CSP
 
 
 def test_approver_dashboard_is_scoped_and_employee_is_refused(client_for, principal, teacher, figures_fixture):
-    response = client_for(principal).get(reverse("audit:dashboard"))
+    response = client_for(principal).get(reverse("oversight:dashboard"))
     assert [f.unit.code for f in response.context["page"].object_list] == ["ridgeview"]
-    assert client_for(teacher).get(reverse("audit:dashboard")).status_code == 403
+    assert client_for(teacher).get(reverse("oversight:dashboard")).status_code == 403
 
 
 class TestComplianceReport:
@@ -123,7 +123,7 @@ class TestComplianceReport:
         )
 
     def _verdicts(self, unit):
-        from audit.reports import CLAUSES
+        from oversight.reports import CLAUSES
 
         (row,) = unit_compliance(unit, today=TODAY)
         return {code: v.ok for (code, _), v in zip(CLAUSES, row["verdicts"], strict=True)}
@@ -172,11 +172,11 @@ class TestComplianceReport:
     ):
         from audit.models import AuditEvent
 
-        assert client_for(principal_b).get(reverse("audit:compliance", args=[school_a.code])).status_code == 404
+        assert client_for(principal_b).get(reverse("oversight:compliance", args=[school_a.code])).status_code == 404
         client = client_for(principal)
-        page = client.get(reverse("audit:compliance", args=[school_a.code]))
+        page = client.get(reverse("oversight:compliance", args=[school_a.code]))
         assert page.status_code == 200 and "1 of 1 account" in page.content.decode()
-        response = client.get(reverse("audit:compliance_export", args=[school_a.code]))
+        response = client.get(reverse("oversight:compliance_export", args=[school_a.code]))
         rows = list(csv.reader(io.StringIO(response.content.decode())))
         assert rows[0][4].startswith("§1.1.1") and rows[1][4].startswith("yes")
         assert "s3cret-pw" not in response.content.decode()

@@ -1,3 +1,5 @@
+"""The two un-namespaced pages everyone starts from: the landing page and home."""
+
 from django.urls import path
 
 from . import views

@@ -27,8 +27,8 @@ def grow(make_entry, teacher, colleague, school_a):
     "name,kwargs",
     [
         ("audit:list", None),
-        ("audit:dashboard", None),
-        ("audit:compliance", {"code": "ridgeview"}),
+        ("oversight:dashboard", None),
+        ("oversight:compliance", {"code": "ridgeview"}),
         ("home", None),
         ("registry:list", None),
     ],

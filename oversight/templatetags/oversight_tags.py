@@ -13,7 +13,7 @@ from moderation.models import MissedCheckIn
 register = template.Library()
 
 
-@register.inclusion_tag("audit/_approver_panels.html", takes_context=True)
+@register.inclusion_tag("oversight/_approver_panels.html", takes_context=True)
 def approver_panels(context):
     user = context["request"].user
     today = timezone.localdate()

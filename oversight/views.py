@@ -1,0 +1,108 @@
+"""Pages that read across apps: home, the district dashboard and the compliance reports."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.selectors import units_approved_by, units_employing
+from approvals.models import AccountRequest
+from approvals.selectors import requests_awaiting_decision_by, requests_of
+from audit.services import record_event
+from core.http import csv_response, safe_csv_cell
+
+from .reports import CLAUSES, compliance_over_time, district_figures, unit_compliance
+from .selectors import can_view_oversight, unit_for_report, units_overseen_by
+
+
+def landing(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    return render(request, "oversight/landing.html")
+
+
+@login_required
+def home(request):
+    """One page per person: what needs them today, by role (employee and/or approver)."""
+    user = request.user
+    approved_units = list(units_approved_by(user)) if not user.is_district_admin else []
+    my_requests = requests_of(user).order_by("-updated_at")
+    waiting = requests_awaiting_decision_by(user)
+    context = {
+        "employee_units": list(units_employing(user)),
+        "approved_units": approved_units,
+        "my_requests": my_requests[:10],
+        "my_requests_open": my_requests.filter(status__in=AccountRequest.OPEN_STATES).count(),
+        "waiting_for_me": list(waiting[:10]),
+        "waiting_for_me_count": waiting.count(),
+    }
+    return render(request, "oversight/home.html", context)
+
+
+@login_required
+def district_dashboard(request):
+    """District admins: every unit; approvers: their own units. Charts with their numbers in tables."""
+    if not can_view_oversight(request.user):
+        raise PermissionDenied
+    units = list(units_overseen_by(request.user).filter(is_active=True).order_by("name"))
+    figures = district_figures(units)
+    trend = compliance_over_time([u.pk for u in units])
+    totals = {
+        "active": sum(f.active for f in figures),
+        "public": sum(f.public for f in figures),
+        "overdue": sum(f.overdue_reviews for f in figures),
+        "decided": sum(f.decided for f in figures),
+    }
+    made = sum(f.checkins_30 for f in figures)
+    missed = sum(f.missed_30 for f in figures)
+    totals["compliance_30"] = round(100 * made / (made + missed), 1) if made + missed else None
+    page = Paginator(figures, 50).get_page(request.GET.get("page"))
+    by_size = sorted(figures, key=lambda f: -f.active)[:25]
+    chart_data = {
+        "trend": {
+            "labels": [t["week"].strftime("%b %-d") for t in trend],
+            "values": [t["rate"] for t in trend],
+        },
+        "units": {"labels": [f.unit.name for f in by_size], "values": [f.active for f in by_size]},
+    }
+    return render(
+        request,
+        "oversight/dashboard.html",
+        {"page": page, "trend": trend, "totals": totals, "chart_data": chart_data},
+    )
+
+
+@login_required
+def compliance_report(request, code: str):
+    unit = unit_for_report(request.user, code)
+    rows = unit_compliance(unit)
+    return render(
+        request,
+        "oversight/compliance.html",
+        {
+            "unit": unit,
+            "rows": rows,
+            "clauses": CLAUSES,
+            "today": timezone.localdate(),
+            "satisfied": sum(r["ok"] for r in rows),
+        },
+    )
+
+
+@login_required
+def compliance_report_csv(request, code: str):
+    unit = unit_for_report(request.user, code)
+    rows = unit_compliance(unit)
+
+    def write(writer):
+        writer.writerow(["account", "platform", "owner", "status"] + [f"§{c} {label}" for c, label in CLAUSES])
+        for row in rows:
+            e = row["entry"]
+            writer.writerow(
+                [safe_csv_cell(x) for x in (e.display_name, e.platform.name, e.owner.email, e.status)]
+                + [("yes" if v.ok else "NO") + f" ({safe_csv_cell(v.note)})" for v in row["verdicts"]]
+            )
+        record_event(actor=request.user, action="compliance.exported", org_unit=unit, details={"rows": len(rows)})
+
+    return csv_response(f"compliance-{unit.code}", write, stamp=timezone.localdate().isoformat())
