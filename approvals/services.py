@@ -29,6 +29,8 @@ from django.utils.formats import date_format
 from accounts.models import User
 from accounts.selectors import is_approver_of
 from audit.services import record_event
+from core.errors import DomainError
+from core.errors import NotPermitted as BaseNotPermitted
 from notifications.services import notify
 
 from . import rules
@@ -39,18 +41,14 @@ from .selectors import deciders_for
 Status = AccountRequest.Status
 
 
-class WorkflowError(Exception):
+class WorkflowError(DomainError):
     """A refused transition. str(error) is shown to the user as it is.
 
     `problems` ({field: message}) says what to fix when a request is not ready to submit.
     """
 
-    def __init__(self, message: str, *, problems: Mapping[str, str] | None = None):
-        super().__init__(message)
-        self.problems = dict(problems or {})
 
-
-class NotPermitted(WorkflowError):
+class NotPermitted(WorkflowError, BaseNotPermitted):
     """The caller may never do this to this request (views answer 403)."""
 
 

@@ -69,12 +69,6 @@ def _get_own(request, pk: int) -> AccountRequest:
     return account_request
 
 
-def _query_string(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def _timeline(account_request: AccountRequest) -> list[dict]:
     events = AuditEvent.objects.for_object(account_request).select_related("actor").order_by("created_at", "id")
     timeline = []
@@ -116,7 +110,6 @@ def my_requests(request):
             "page": page,
             "status": status,
             "statuses": AccountRequest.Status.choices,
-            "query_string": _query_string(request),
             "can_request": units_employing(request.user).exists(),
         },
     )
@@ -140,7 +133,6 @@ def queue(request):
             "page": page,
             "show": show,
             "now": timezone.now(),
-            "query_string": _query_string(request),
             "waiting_count": selectors.requests_awaiting_decision_by(request.user).count(),
         },
     )

@@ -11,10 +11,12 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from core.errors import DomainError
+
 SALT = "moderation.checkin-link.v1"
 
 
-class BadLink(Exception):
+class BadLink(DomainError):
     """The link was altered, is for something else, or has expired (`expired` tells which)."""
 
     def __init__(self, message: str, *, expired: bool = False):

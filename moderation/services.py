@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import record_event
+from core.errors import DomainError
 from registry.models import RegistryEntry
 
 from . import periods
@@ -13,7 +14,7 @@ from .models import CheckIn, MissedCheckIn
 from .selectors import can_check_in, monitored_entries
 
 
-class CheckInError(Exception):
+class CheckInError(DomainError):
     """A check-in that cannot be recorded; the message is shown to the user."""
 
 

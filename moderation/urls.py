@@ -4,6 +4,6 @@ from . import views
 
 app_name = "moderation"
 urlpatterns = [
-    path("<int:pk>/check-in/", views.checkin, name="checkin"),
+    path("<id:pk>/check-in/", views.checkin, name="checkin"),
     path("link/<str:token>/", views.link, name="link"),
 ]

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from accounts.models import OrgUnit, User
 from accounts.selectors import approvers_of
 from audit.services import record_event
+from core.errors import DomainError
 from notifications.services import notify
 
 from . import rules, selectors
@@ -25,7 +26,7 @@ from .models import InquiryUpdate, MediaInquiry, PersonalUseAttestation, SchoolE
 from .statements import ATTESTATION_CODES, ATTESTATION_VERSION, EVENT_ANNOUNCEMENT_VERSION
 
 
-class OutreachError(Exception):
+class OutreachError(DomainError):
     """A refused outreach action; str(error) is shown to the user as is."""
 
 

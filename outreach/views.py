@@ -19,9 +19,7 @@ PAGE_SIZE = 25
 
 
 def _page(request, queryset):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page")), query.urlencode()
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 # --- Media inquiries (§1.5.1) ----------------------------------------------------------------------
@@ -34,14 +32,13 @@ def inquiry_list(request):
     units = OrgUnit.objects.all() if selectors.is_inquiry_handler(user) else selectors.units_for_logging(user)
     filterset = InquiryFilter(request.GET, queryset=selectors.inquiries_visible_to(user), units=units)
     inquiries = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page, query_string = _page(request, inquiries)
+    page = _page(request, inquiries)
     return render(
         request,
         "outreach/inquiry_list.html",
         {
             "filter": filterset,
             "page": page,
-            "query_string": query_string,
             "filtered": any(v for k, v in request.GET.items() if k != "page"),
             "is_handler": selectors.is_inquiry_handler(user),
             "can_log": selectors.units_for_logging(user).exists(),
@@ -126,14 +123,13 @@ def event_list(request):
     units = OrgUnit.objects.all() if user.is_district_admin else selectors.units_for_events(user)
     filterset = EventFilter(data, queryset=selectors.events_visible_to(user), units=units)
     events = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page, query_string = _page(request, events)
+    page = _page(request, events)
     return render(
         request,
         "outreach/event_list.html",
         {
             "filter": filterset,
             "page": page,
-            "query_string": query_string,
             "can_record": selectors.units_for_events(user).exists(),
             "now": timezone.now(),
         },
