@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import User
-from accounts.selectors import is_approver_of
 from audit.services import record_event
 from core.errors import DomainError
 from core.errors import NotPermitted as BaseNotPermitted
@@ -36,7 +35,7 @@ from notifications.services import notify
 from . import rules
 from .acknowledgements import STATEMENTS
 from .models import AccountRequest, Acknowledgement
-from .selectors import deciders_for
+from .selectors import deciders_for, is_decider_for
 
 Status = AccountRequest.Status
 
@@ -277,13 +276,14 @@ def _decide(
     comment_required: bool,
 ) -> AccountRequest:
     locked = _lock(account_request)
-    if locked.requester_id == user.pk:
-        # AP 1311 §1.4.6: approval comes from someone else, even when the requester approves for the unit.
-        raise NotPermitted(
-            "You cannot decide your own request (AP 1311 §1.4.6): another approver of the unit or a district "
-            "admin decides it."
-        )
-    if not is_approver_of(user, locked.org_unit_id):
+    # The rule is selectors.is_decider_for (the queue and the pages ask it too); here we only say why.
+    if not is_decider_for(user, locked):
+        if locked.requester_id == user.pk:
+            # AP 1311 §1.4.6: approval comes from someone else, even when the requester approves for the unit.
+            raise NotPermitted(
+                "You cannot decide your own request (AP 1311 §1.4.6): another approver of the unit or a "
+                "district admin decides it."
+            )
         raise NotPermitted(f"Only a principal or supervisor of {locked.org_unit} can decide this request.")
     if locked.status != Status.SUBMITTED:
         raise _state_refusal(locked, doing)
