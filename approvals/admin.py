@@ -1,16 +1,13 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyInline
+
 from .models import AccountRequest, Acknowledgement
 
 
-class AcknowledgementInline(admin.TabularInline):
+class AcknowledgementInline(ReadOnlyInline):
     model = Acknowledgement
-    extra = 0
-    can_delete = False
     readonly_fields = ["statement", "statement_version", "acknowledged_by", "acknowledged_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AccountRequest)

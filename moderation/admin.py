@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import CheckIn, MissedCheckIn
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(ReadOnlyAdmin):
     """Evidence of daily/weekly comment monitoring (§1.4.3); read-only."""
 
     list_display = ["entry", "period_start", "comment_setting", "checked_by", "checked_at", "via"]
@@ -12,15 +14,6 @@ class CheckInAdmin(admin.ModelAdmin):
     search_fields = ["entry__handle", "checked_by__email"]
     date_hierarchy = "period_start"
     list_select_related = ["entry__platform", "checked_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MissedCheckIn)

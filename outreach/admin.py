@@ -3,34 +3,15 @@ portal's services so it lands in the audit trail; the admin is for finding and r
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import InquiryUpdate, MediaInquiry, PersonalUseAttestation, SchoolEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class InquiryUpdateInline(admin.TabularInline):
+class InquiryUpdateInline(ReadOnlyInline):
     model = InquiryUpdate
-    extra = 0
     fields = ["created_at", "action", "author", "note"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MediaInquiry)

@@ -8,44 +8,24 @@ the audit trail. The password column is never shown, only whether one is recorde
 from django.contrib import admin
 from django.utils import timezone
 
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import EnforcementAction, PasswordChange, RegistryEntry, SiteReview
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class _HistoryInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class PasswordChangeInline(_HistoryInline):
+class PasswordChangeInline(ReadOnlyInline):
     model = PasswordChange
     fields = ["changed_at", "changed_by", "reason"]
     readonly_fields = fields
 
 
-class SiteReviewInline(_HistoryInline):
+class SiteReviewInline(ReadOnlyInline):
     model = SiteReview
     fields = ["reviewed_at", "reviewed_by", "outcome", "note"]
     readonly_fields = fields
 
 
-class EnforcementInline(_HistoryInline):
+class EnforcementInline(ReadOnlyInline):
     model = EnforcementAction
     fields = ["created_at", "actor", "kind", "reason"]
     readonly_fields = fields
@@ -65,7 +45,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(RegistryEntry)
-class RegistryEntryAdmin(_ReadOnlyAdmin):
+class RegistryEntryAdmin(ReadOnlyAdmin):
     list_display = [
         "handle",
         "platform",
@@ -133,7 +113,7 @@ class RegistryEntryAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(PasswordChange)
-class PasswordChangeAdmin(_ReadOnlyAdmin):
+class PasswordChangeAdmin(ReadOnlyAdmin):
     list_display = ["entry", "changed_at", "changed_by", "reason"]
     list_filter = ["reason"]
     search_fields = ["entry__handle", "changed_by__email"]
@@ -141,7 +121,7 @@ class PasswordChangeAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(SiteReview)
-class SiteReviewAdmin(_ReadOnlyAdmin):
+class SiteReviewAdmin(ReadOnlyAdmin):
     list_display = ["entry", "reviewed_at", "reviewed_by", "outcome"]
     list_filter = ["outcome"]
     search_fields = ["entry__handle", "reviewed_by__email", "note"]
@@ -149,7 +129,7 @@ class SiteReviewAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(EnforcementAction)
-class EnforcementActionAdmin(_ReadOnlyAdmin):
+class EnforcementActionAdmin(ReadOnlyAdmin):
     list_display = ["entry", "kind", "actor", "created_at"]
     list_filter = ["kind"]
     search_fields = ["entry__handle", "actor__email", "reason"]
