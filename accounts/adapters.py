@@ -2,6 +2,7 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
 from .validators import is_district_email, validate_district_email
@@ -15,12 +16,26 @@ class DistrictAccountAdapter(DefaultAccountAdapter):
 
 
 class DistrictSocialAccountAdapter(DefaultSocialAccountAdapter):
-    """Single sign-on is accepted only for a verified address on a district domain."""
+    """Single sign-on is accepted only for an address the identity provider marks verified, on a
+    district domain (AP 1311 §1.1.1), from the district's own directory: Google's hosted domain (`hd`)
+    must be a district domain; Microsoft is pinned to the district's tenant in settings. There is no
+    fallback to an unverified address: that is how another tenant could claim a principal's account."""
 
     def pre_social_login(self, request, sociallogin):
-        emails = [e.email for e in sociallogin.email_addresses if e.verified] or [sociallogin.user.email]
-        if not any(is_district_email(e) for e in emails if e):
-            raise PermissionDenied("Single sign-on is limited to district e-mail addresses (AP 1311 §1.1.1).")
+        if sociallogin.account.provider == "google":
+            hosted_domain = str((sociallogin.account.extra_data or {}).get("hd", "")).lower()
+            if hosted_domain not in settings.DISTRICT_EMAIL_DOMAINS:
+                raise PermissionDenied("Google sign-in is limited to the district's Google Workspace (AP 1311 §1.1.1).")
+        if not verified_district_emails(sociallogin):
+            raise PermissionDenied("Single sign-on is limited to verified district e-mail addresses (AP 1311 §1.1.1).")
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
-        return is_district_email(sociallogin.user.email or "")
+        email = (sociallogin.user.email or "").lower()
+        return email in verified_district_emails(sociallogin)
+
+
+def verified_district_emails(sociallogin) -> set[str]:
+    """The addresses of a social login that are both verified by the provider and on a district domain."""
+    return {
+        e.email.lower() for e in sociallogin.email_addresses if e.email and e.verified and is_district_email(e.email)
+    }

@@ -180,19 +180,32 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_ONLY = False
 
 # Optional single sign-on, switched on only when its client id is in the environment.
+# AP 1311 trust: an identity provider may only speak for the district's own addresses. Microsoft
+# sign-in is pinned to the district's Entra tenant (a multi-tenant endpoint would let any tenant claim
+# principal@<district domain>: the "nOAuth" pattern) and only district-domain addresses from it count as
+# verified; Google sign-in is limited to the district's Workspace domain (`hd`) and to addresses Google
+# marks verified. accounts.adapters.DistrictSocialAccountAdapter checks both again on every sign-in.
 SOCIALACCOUNT_PROVIDERS = {}
+MULTI_TENANT_MICROSOFT_ENDPOINTS = {"", "common", "organizations", "consumers"}
 if env("MICROSOFT_CLIENT_ID", default=""):
+    MICROSOFT_TENANT = env("MICROSOFT_TENANT", default="").strip()
+    if MICROSOFT_TENANT.lower() in MULTI_TENANT_MICROSOFT_ENDPOINTS:
+        raise ImproperlyConfigured(
+            "Microsoft sign-in needs MICROSOFT_TENANT set to the district's Entra tenant id (a GUID); "
+            "'common', 'organizations' and 'consumers' would let other tenants sign in as district staff."
+        )
     INSTALLED_APPS.append("allauth.socialaccount.providers.microsoft")
     SOCIALACCOUNT_PROVIDERS["microsoft"] = {
         "APPS": [
             {
                 "client_id": env("MICROSOFT_CLIENT_ID"),
                 "secret": env("MICROSOFT_CLIENT_SECRET"),
-                "settings": {"tenant": env("MICROSOFT_TENANT", default="organizations")},
+                "settings": {"tenant": MICROSOFT_TENANT},
             }
         ],
         "EMAIL_AUTHENTICATION": True,
-        "VERIFIED_EMAIL": True,
+        # Only addresses on the district's domains, from the district's own tenant, count as verified.
+        "VERIFIED_EMAIL": DISTRICT_EMAIL_DOMAINS,
     }
 if env("GOOGLE_CLIENT_ID", default=""):
     INSTALLED_APPS.append("allauth.socialaccount.providers.google")
@@ -201,7 +214,8 @@ if env("GOOGLE_CLIENT_ID", default=""):
         "SCOPE": ["profile", "email"],
         "AUTH_PARAMS": {"hd": DISTRICT_EMAIL_DOMAINS[0]},
         "EMAIL_AUTHENTICATION": True,
-        "VERIFIED_EMAIL": True,
+        # Google says itself whether an address is verified (email_verified); we never assume it.
+        "VERIFIED_EMAIL": False,
     }
 
 # --- Forms, static files --------------------------------------------------------------------
