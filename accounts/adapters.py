@@ -5,6 +5,8 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
+from core.net import client_ip
+
 from .validators import is_district_email, validate_district_email
 
 
@@ -13,6 +15,13 @@ class DistrictAccountAdapter(DefaultAccountAdapter):
         email = super().clean_email(email)
         validate_district_email(email)
         return email.lower()
+
+    def get_client_ip(self, request) -> str:
+        """allauth's rate limits count per client, behind the proxy too (core.net.client_ip)."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine the client's address.")
+        return ip
 
 
 class DistrictSocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -2,6 +2,8 @@
 
 from contextvars import ContextVar
 
+from core.net import client_ip
+
 _source_ip: ContextVar[str | None] = ContextVar("audit_source_ip", default=None)
 
 
@@ -14,8 +16,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # REMOTE_ADDR only: behind a proxy, the proxy (or gunicorn's forwarded-allow-ips) rewrites it.
-        token = _source_ip.set(request.META.get("REMOTE_ADDR"))
+        token = _source_ip.set(client_ip(request))
         try:
             return self.get_response(request)
         finally:
