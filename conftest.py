@@ -11,13 +11,6 @@ from accounts.factories import MembershipFactory, OrgUnitFactory, UserFactory
 from accounts.models import Membership
 
 
-def pytest_configure(config):
-    """Hashing passwords the slow, safe way costs most of a test's time; tests need no such safety."""
-    from django.conf import settings
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def school_a(db):
     return OrgUnitFactory(name="Ridgeview Elementary", code="ridgeview")
