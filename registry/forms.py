@@ -1,4 +1,4 @@
-"""Forms of the registry. They parse input; registry/services.py decides."""
+"""Forms of the registry. They parse input; registry/services/ decides."""
 
 from django import forms
 from django.core.exceptions import ValidationError
