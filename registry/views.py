@@ -143,7 +143,9 @@ def register(request, request_pk: int):
         try:
             entry = services.register_account(actor=request.user, account_request=account_request, **form.cleaned_data)
         except services.RegistryError as error:
-            form.add_error(None, str(error))
+            # Each rule's message at its field where the form has one (the rules: services.entry_problems).
+            for name, message in (error.problems or {None: str(error)}).items():
+                form.add_error(name if name in form.fields else None, message)
         else:
             messages.success(request, f"{entry} is registered. Your principal or supervisor has been told.")
             return redirect("registry:detail", pk=entry.pk)

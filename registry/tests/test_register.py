@@ -176,3 +176,10 @@ def test_the_register_page_refuses_a_request_that_is_not_approved_with_the_rule_
     response = client_for(teacher).get(reverse("registry:register", args=[submitted.pk]))
     assert response.status_code == 403
     assert "Only an approved request can be registered (§1.4.6)" in response.content.decode()
+
+
+def test_the_form_shows_a_taken_handle_at_the_handle_field(entry, make_request, teacher, school_a, client_for):
+    second = make_request(teacher, school_a, title="Second")
+    response = client_for(teacher).post(reverse("registry:register", args=[second.pk]), form_data(handle="ROOM12news"))
+    assert response.status_code == 200
+    assert "already in the registry" in " ".join(response.context["form"].errors["handle"])
