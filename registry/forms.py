@@ -1,10 +1,11 @@
-"""Forms of the registry. They parse input; registry/services.py decides."""
+"""Forms of the registry. They parse input; registry/services/ decides."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from accounts.validators import district_domains_text, validate_district_email
+from core.converters import is_valid_id
 
 from .models import EnforcementAction, RegistryEntry
 
@@ -18,19 +19,12 @@ def _staff_of(org_unit, *, exclude=()) -> "forms.QuerySet[User]":
     )
 
 
-# Primary keys are 64-bit: a longer number must be refused before it reaches the database
-# (SQLite raises OverflowError on it, which Django's choice fields do not catch).
-MAX_PK = 2**63 - 1
-
-
-def is_valid_pk(value) -> bool:
-    text = str(value).strip()
-    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_PK
-
-
 class SafeModelChoiceField(forms.ModelChoiceField):
+    """Refuses an id beyond a 64-bit integer before it reaches the database (SQLite raised
+    OverflowError on those, which Django's choice fields do not catch)."""
+
     def to_python(self, value):
-        if value not in self.empty_values and not isinstance(value, self.queryset.model) and not is_valid_pk(value):
+        if value not in self.empty_values and not isinstance(value, self.queryset.model) and not is_valid_id(value):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
@@ -38,7 +32,7 @@ class SafeModelChoiceField(forms.ModelChoiceField):
 class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for pk in value if isinstance(value, list | tuple) else []:
-            if not is_valid_pk(pk):
+            if not is_valid_id(pk):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )

@@ -4,7 +4,7 @@ A registry entry is one professional social media account: who owns it, who else
 administrative access, how to sign in to it (the password encrypted at rest), how it is set up
 (privacy §1.4.4, comments §1.4.3), its status and its site reviews (§1.2.1.3). Entries are never
 deleted through the portal: a removed account stays as history. Every change goes through
-registry/services.py, which writes the audit trail.
+registry/services/, which writes the audit trail.
 """
 
 import datetime

@@ -148,13 +148,27 @@ def can_export(user) -> bool:
     return _active(user) and is_approver(user)
 
 
-def can_register(user, account_request: AccountRequest) -> bool:
-    """The requester, or an approver of the request's unit, registers an approved request once."""
-    if not _active(user) or account_request.status != AccountRequest.Status.APPROVED:
-        return False
+def registration_refusal(user, account_request: AccountRequest) -> str:
+    """Why the user may not register this request now, or "" when they may (the rule of `can_register`)."""
+    if account_request.status != AccountRequest.Status.APPROVED:
+        return "Only an approved request can be registered (§1.4.6)."
     if RegistryEntry.objects.filter(request=account_request).exists():
-        return False
-    return account_request.requester_id == user.pk or is_approver_of(user, account_request.org_unit_id)
+        return "This request has already been registered."
+    if not (
+        _active(user) and (account_request.requester_id == user.pk or is_approver_of(user, account_request.org_unit_id))
+    ):
+        return "Only the requester or the unit's principal or supervisor can register this account."
+    return ""
+
+
+def can_register(user, account_request: AccountRequest) -> bool:
+    """The requester, or an approver of the request's unit, registers an approved request once (§1.4.6)."""
+    return not registration_refusal(user, account_request)
+
+
+def entry_of_request(account_request: AccountRequest) -> RegistryEntry | None:
+    """The registry entry a request was registered as, if any."""
+    return RegistryEntry.objects.filter(request=account_request).first()
 
 
 def requests_to_register(user) -> QuerySet[AccountRequest]:
@@ -165,17 +179,6 @@ def requests_to_register(user) -> QuerySet[AccountRequest]:
         AccountRequest.objects.select_related("platform", "org_unit")
         .filter(requester=user, status=AccountRequest.Status.APPROVED, registry_entry__isnull=True)
         .order_by("decided_at", "id")
-    )
-
-
-def registrable_requests_visible_to(user) -> QuerySet[AccountRequest]:
-    """Approved, unregistered requests the user may register (own, or of units they approve)."""
-    if not _active(user):
-        return AccountRequest.objects.none()
-    return AccountRequest.objects.select_related("platform", "org_unit", "requester").filter(
-        Q(requester=user) | Q(org_unit__in=units_approved_by(user)),
-        status=AccountRequest.Status.APPROVED,
-        registry_entry__isnull=True,
     )
 
 

@@ -1,19 +1,14 @@
 """Thin views: fetch through registry/selectors.py (outsiders get 404, members who may not act 403),
 call a service, say what happened."""
 
-import io
-import json
-
 from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
 from allauth.core.exceptions import ReauthenticationRequired
-from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,12 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
-from approvals.models import AccountRequest
+from approvals.selectors import requests_visible_to
 from audit.models import AuditEvent
+from core.converters import is_valid_id
+from core.http import csv_response
 
 from . import selectors, services
-from .fields import get_fernet
 from .filters import RegistryFilter
 from .forms import (
     CoAdminAddForm,
@@ -39,17 +34,13 @@ from .forms import (
     RevealForm,
     ReviewForm,
     TransferForm,
-    is_valid_pk,
 )
 from .models import RegistryEntry
 
 PAGE_SIZE = 25
-IMPORT_TTL_SECONDS = 30 * 60
 
 
 def _entry(request, pk: int) -> RegistryEntry:
-    if not is_valid_pk(pk):
-        raise Http404
     return get_object_or_404(selectors.entries_visible_to(request.user), pk=pk)
 
 
@@ -69,8 +60,6 @@ def registry_list(request):
     filterset = RegistryFilter(request.GET or None, queryset=selectors.registry_entries_for_list(user), user=user)
     entries = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else RegistryEntry.objects.none()
     entries = entries.prefetch_related("co_admins").defer("password")
-    query = request.GET.copy()
-    query.pop("page", None)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -78,7 +67,6 @@ def registry_list(request):
         {
             "filter": filterset,
             "page": page,
-            "query_string": query.urlencode(),
             "filtered": any(v for k, v in request.GET.items() if k != "page"),
             "can_import": selectors.can_import(user),
             "can_export": selectors.can_export(user),
@@ -143,24 +131,21 @@ def entry_detail(request, pk: int):
 @login_required
 def register(request, request_pk: int):
     """Register the account an approved request set up (the requester, or an approver of the unit)."""
-    from approvals.selectors import requests_visible_to
-
-    if not is_valid_pk(request_pk):
-        raise Http404
     account_request = get_object_or_404(requests_visible_to(request.user), pk=request_pk)
-    existing = RegistryEntry.objects.filter(request=account_request).first()
+    existing = selectors.entry_of_request(account_request)
     if existing is not None:
         messages.info(request, "This account is already registered.")
         return redirect("registry:detail", pk=existing.pk)
-    if account_request.status != AccountRequest.Status.APPROVED:
-        raise PermissionDenied("Only an approved request can be registered (§1.4.6).")
-    _require(selectors.can_register(request.user, account_request))
+    if not selectors.can_register(request.user, account_request):
+        raise PermissionDenied(selectors.registration_refusal(request.user, account_request))
     form = RegisterForm(request.POST or None, account_request=account_request)
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.register_account(actor=request.user, account_request=account_request, **form.cleaned_data)
         except services.RegistryError as error:
-            form.add_error(None, str(error))
+            # Each rule's message at its field where the form has one (the rules: services.entry_problems).
+            for name, message in (error.problems or {None: str(error)}).items():
+                form.add_error(name if name in form.fields else None, message)
         else:
             messages.success(request, f"{entry} is registered. Your principal or supervisor has been told.")
             return redirect("registry:detail", pk=entry.pk)
@@ -286,7 +271,7 @@ def co_admins(request, pk: int):
         if "remove" in request.POST:
             user = (
                 entry.co_admins.filter(pk=request.POST["remove"]).first()
-                if is_valid_pk(request.POST["remove"])
+                if is_valid_id(request.POST["remove"])
                 else None
             )
             if user is None:
@@ -340,22 +325,6 @@ def review(request, pk: int):
 # --- import and export ----------------------------------------------------------------------------------------
 
 
-def _seal(user: User, csv_text: str, name: str) -> str:
-    """The uploaded file, encrypted for the confirm step (it may hold passwords: never stored in clear)."""
-    data = json.dumps({"u": user.pk, "n": name, "csv": csv_text}).encode("utf-8")
-    return get_fernet().encrypt(data).decode("ascii")
-
-
-def _unseal(user: User, token: str) -> tuple[str, str]:
-    try:
-        data = json.loads(get_fernet().decrypt(token.encode("ascii"), ttl=IMPORT_TTL_SECONDS))
-    except (InvalidToken, ValueError, UnicodeError) as error:
-        raise services.RegistryError("This preview has expired: upload the file again.") from error
-    if data.get("u") != user.pk:
-        raise services.RegistryError("This preview belongs to someone else: upload the file again.")
-    return data["csv"], data.get("n", "")
-
-
 @sensitive_post_parameters("payload")
 @sensitive_variables("csv_text", "result", "context", "uploaded", "upload_form")
 @login_required
@@ -369,7 +338,7 @@ def import_csv(request):
         try:
             if not confirm.is_valid():
                 raise services.RegistryError("This preview has expired: upload the file again.")
-            csv_text, name = _unseal(request.user, confirm.cleaned_data["payload"])
+            csv_text, name = services.unseal_import(request.user, confirm.cleaned_data["payload"])
             result = services.import_registry_csv(actor=request.user, csv_text=csv_text, dry_run=False, source=name)
         except services.RegistryError as error:
             messages.error(request, str(error))
@@ -390,7 +359,9 @@ def import_csv(request):
                 context.update(
                     preview=result,
                     file_name=uploaded.name,
-                    confirm_form=ImportConfirmForm(initial={"payload": _seal(request.user, csv_text, uploaded.name)})
+                    confirm_form=ImportConfirmForm(
+                        initial={"payload": services.seal_import(request.user, csv_text, uploaded.name)}
+                    )
                     if result.ok
                     else None,
                 )
@@ -412,14 +383,11 @@ def export_csv(request):
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, "Those filters are not valid.")
         return redirect("registry:list")
-    buffer = io.StringIO()
     filters = {k: v for k, v in request.GET.items() if v}
-    services.export_registry_csv(actor=user, entries=filterset.qs, stream=buffer, filters=filters)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="registry-{stamp}.csv"'
-    response["Cache-Control"] = "no-store, max-age=0"
-    return response
+    return csv_response(
+        "registry",
+        lambda writer: services.export_registry_csv(actor=user, entries=filterset.qs, writer=writer, filters=filters),
+    )
 
 
 # --- the public check -------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.db import connection
 from audit.models import AuditEvent
 from registry import services
 from registry.models import RegistryEntry
+from registry.services import lifecycle
 
 from .scenes import register
 
@@ -24,13 +25,13 @@ pytestmark = [
 
 
 def test_registering_the_same_request_twice_at_once_exactly_one_wins(approved_request, teacher, principal, monkeypatch):
-    real_record_event = services.record_event
+    real_record_event = lifecycle.record_event
 
     def slow_record_event(**kwargs):
         time.sleep(0.3)  # hold the lock while the other transaction waits for it
         return real_record_event(**kwargs)
 
-    monkeypatch.setattr(services, "record_event", slow_record_event)
+    monkeypatch.setattr(lifecycle, "record_event", slow_record_event)
     barrier = threading.Barrier(2)
     outcomes = {}
 

@@ -110,7 +110,7 @@ def test_error_reports_never_show_the_password(approved_request, teacher, monkey
     from django.urls import reverse
     from django.views.debug import ExceptionReporter
 
-    from registry import services
+    from registry.services import lifecycle
 
     def crash(**kwargs):
         raise RuntimeError("audit down")
@@ -120,7 +120,7 @@ def test_error_reports_never_show_the_password(approved_request, teacher, monkey
     def capture(sender, request, **kwargs):
         reports.append(ExceptionReporter(request, *sys.exc_info()).get_traceback_html())
 
-    monkeypatch.setattr(services, "record_event", crash)
+    monkeypatch.setattr(lifecycle, "record_event", crash)
     got_request_exception.connect(capture)
     client = client_for(teacher)
     client.raise_request_exception = False

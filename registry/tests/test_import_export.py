@@ -76,6 +76,62 @@ def test_duplicate_handles_in_the_file_or_the_registry_are_refused(platform, pri
     assert "already in the registry" in " ".join(preview.rows[2].errors)
 
 
+def problems_of_one_row(principal, row):
+    preview = services.import_registry_csv(actor=principal, csv_text=csv_text(row), dry_run=True)
+    assert len(preview.rows) == 1
+    return " ".join(preview.rows[0].errors)
+
+
+def test_an_import_row_with_comments_off_on_a_platform_that_cannot_turn_them_off_is_refused_1_4_3(
+    platform, other_platform, principal, teacher
+):
+    row = "ridgeview,YouTube,ridgeview_tube,,teacher@sd.example,,tube,tube@sd.example,,private,off"
+    assert "YouTube cannot turn comments off" in problems_of_one_row(principal, row)
+    with pytest.raises(RegistryError, match="Nothing was imported"):
+        services.import_registry_csv(actor=principal, csv_text=csv_text(row), dry_run=False)
+    assert not RegistryEntry.objects.exists()
+
+
+def test_an_import_naming_a_co_admin_from_another_school_is_refused_1_4_5(platform, principal, teacher, teacher_b):
+    row = "ridgeview,Instagram,ridgeview_art,,teacher@sd.example,teacher.b@sd.example,art,art@sd.example,,private,off"
+    assert "not staff of this unit and cannot be a co-admin" in problems_of_one_row(principal, row)
+    with pytest.raises(RegistryError, match="Nothing was imported"):
+        services.import_registry_csv(actor=principal, csv_text=csv_text(row), dry_run=False)
+    assert not RegistryEntry.objects.exists()
+
+
+def test_an_import_naming_a_co_admin_who_left_is_refused_1_4_5(platform, principal, teacher, colleague):
+    colleague.is_active = False
+    colleague.save()
+    row = "ridgeview,Instagram,ridgeview_art,,teacher@sd.example,colleague@sd.example,art,art@sd.example,,private,off"
+    assert "no longer has an active account" in problems_of_one_row(principal, row)
+
+
+def test_an_import_for_an_owner_who_left_is_refused_1_4_5(platform, principal, teacher):
+    teacher.is_active = False
+    teacher.save()
+    row = "ridgeview,Instagram,ridgeview_art,,teacher@sd.example,,art,art@sd.example,,private,off"
+    assert "no longer has an active account" in problems_of_one_row(principal, row)
+
+
+def test_an_import_on_a_platform_the_district_no_longer_approves_is_refused_1_4_7(platform, principal, teacher):
+    platform.is_approved = False
+    platform.save()
+    row = "ridgeview,Instagram,ridgeview_art,,teacher@sd.example,,art,art@sd.example,,private,off"
+    assert "not a district-approved platform (§1.4.7)" in problems_of_one_row(principal, row)
+
+
+def test_an_import_row_and_a_registration_get_the_same_message_for_the_same_rule_1_4_3(
+    make_request, principal, teacher, school_a, other_platform, platform
+):
+    from .scenes import register
+
+    row = "ridgeview,YouTube,Room12News,,teacher@sd.example,,room12news,room12.social@sd.example,,private,off"
+    with pytest.raises(RegistryError) as refused:
+        register(make_request(teacher, school_a, platform=other_platform), comment_setting="off")
+    assert str(refused.value) in problems_of_one_row(principal, row)
+
+
 def test_a_file_without_the_required_columns_is_refused(principal):
     preview = services.import_registry_csv(actor=principal, csv_text="name,pw\nx,y\n", dry_run=True)
     assert not preview.ok and "Missing columns" in preview.errors[0]

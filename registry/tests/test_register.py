@@ -167,3 +167,19 @@ def test_another_school_gets_404_and_a_colleague_too(approved_request, teacher_b
 def test_registering_again_leads_to_the_existing_entry(entry, teacher, client_for):
     response = client_for(teacher).get(reverse("registry:register", args=[entry.request_id]))
     assert response.status_code == 302 and response["Location"] == reverse("registry:detail", args=[entry.pk])
+
+
+def test_the_register_page_refuses_a_request_that_is_not_approved_with_the_rule_1_4_6(
+    make_request, teacher, school_a, client_for
+):
+    submitted = make_request(teacher, school_a, status=AccountRequest.Status.SUBMITTED)
+    response = client_for(teacher).get(reverse("registry:register", args=[submitted.pk]))
+    assert response.status_code == 403
+    assert "Only an approved request can be registered (§1.4.6)" in response.content.decode()
+
+
+def test_the_form_shows_a_taken_handle_at_the_handle_field(entry, make_request, teacher, school_a, client_for):
+    second = make_request(teacher, school_a, title="Second")
+    response = client_for(teacher).post(reverse("registry:register", args=[second.pk]), form_data(handle="ROOM12news"))
+    assert response.status_code == 200
+    assert "already in the registry" in " ".join(response.context["form"].errors["handle"])

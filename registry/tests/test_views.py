@@ -96,6 +96,22 @@ def test_the_list_is_paginated(principal, client_for, make_request, teacher, sch
     assert len(handles(client.get(LIST, {"page": 2}))) == 2
 
 
+def test_the_next_page_link_and_the_export_link_keep_the_filters(
+    principal, client_for, make_request, teacher, school_a
+):
+    from .scenes import register
+
+    for i in range(27):
+        register(make_request(teacher, school_a, title=f"Page {i}"), handle=f"h{i:02d}", url="")
+    html = client_for(principal).get(LIST, {"q": "h", "comment_setting": "off"}).content.decode()
+    assert 'href="?q=h&amp;comment_setting=off&amp;page=2"' in html
+    assert f'href="{reverse("registry:export")}?q=h&amp;comment_setting=off"' in html
+
+
+def test_a_huge_account_id_in_the_path_is_a_plain_404(principal, client_for):
+    assert client_for(principal).get(f"/registry/{2**70}/").status_code == 404
+
+
 # --- account pages ----------------------------------------------------------------------------------------------------
 
 

@@ -98,9 +98,9 @@ def test_a_file_over_one_megabyte_is_refused(importer):
 
 
 def test_a_file_with_too_many_rows_is_refused_whole(importer, monkeypatch):
-    from registry import services
+    from registry.services import inventory
 
-    monkeypatch.setattr(services, "MAX_IMPORT_ROWS", 3)  # the real limit is 2000: same code, faster test
+    monkeypatch.setattr(inventory, "MAX_IMPORT_ROWS", 3)  # the real limit is 2000: same code, faster test
     response = upload(importer, csv_bytes(*[row(f"r{i}") for i in range(4)]))
     assert response.status_code == 200
     assert "more than 3 rows" in response.content.decode()

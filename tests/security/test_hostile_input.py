@@ -438,5 +438,6 @@ def test_ids_that_do_not_fit_the_database_answer_404(district, client, method):
     as_user(client, district.district_admin)
     for name in ["approvals:detail", "registry:detail", "outreach:inquiry_detail", "outreach:event_detail"]:
         for pk in [0, 2**63, 10**30]:
-            response = getattr(client, method)(reverse(name, args=[pk]))
+            # Built by hand: an <id:pk> path (core/converters.py) does not even reverse such ids.
+            response = getattr(client, method)(reverse(name, args=[1]).replace("/1/", f"/{pk}/"))
             assert response.status_code in (404, 405), (name, pk, response.status_code)

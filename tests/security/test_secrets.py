@@ -162,7 +162,7 @@ def crash_during_a_registration(d, monkeypatch) -> list[tuple[str, str]]:
     """A 500 in the middle of registering an account: the error report (what DEBUG pages and admin
     e-mails show) must not carry the password posted, nor the one in the service's variables."""
     from approvals.factories import AccountRequestFactory
-    from registry import services
+    from registry.services import lifecycle
 
     approved = AccountRequestFactory(
         requester=d.employee_a, org_unit=d.school_a, approved=True, decided_by=d.approver_a, title="Crash"
@@ -171,7 +171,7 @@ def crash_during_a_registration(d, monkeypatch) -> list[tuple[str, str]]:
     def boom(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "record_event", boom)
+    monkeypatch.setattr(lifecycle, "record_event", boom)
     caught = []
 
     def keep(sender, request, **kwargs):
