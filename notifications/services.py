@@ -56,8 +56,6 @@ def notify(
     url: str = "",
     dedupe_key: str | None = None,
     email: bool = True,
-    subject: str | None = None,  # TRANSITIONAL: removed once every kind has templates
-    body: str | None = None,
 ) -> Notification | None:
     """Create one notification (the outbox row) of `kind`, rendered from its templates with
     `context`, and queue its e-mail after commit.
@@ -65,8 +63,7 @@ def notify(
     Call it inside the caller's transaction. With a `dedupe_key`, a second call for the same key
     creates nothing and returns None (idempotent reminders).
     """
-    if subject is None:
-        subject, body = render_notification(kind, context)
+    subject, body = render_notification(kind, context)
     return create_notification(
         recipient=recipient, kind=kind, subject=subject, body=body, url=url, dedupe_key=dedupe_key, email=email
     )
