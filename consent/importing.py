@@ -296,9 +296,14 @@ def parse_oneroster(users_text: str, enrollments_text: str, classes_text: str | 
     _require(header, ["sourcedId", "givenName", "familyName"], "users.csv")
     has_role = "role" in header
     users: dict[str, tuple[int, dict]] = {}
+    leaving: set[str] = set()  # users marked tobedeleted: their enrolments are skipped, not errors
     for line, values in _records(reader, "users.csv"):
-        if _active(values) and values.get("sourcedid"):
+        if not values.get("sourcedid"):
+            continue
+        if _active(values):
             users.setdefault(values["sourcedid"], (line, values))
+        else:
+            leaving.add(values["sourcedid"])
 
     reader, header = _reader(enrollments_text, "enrollments.csv")
     _require(header, ["classSourcedId", "userSourcedId", "role"], "enrollments.csv")
@@ -307,6 +312,8 @@ def parse_oneroster(users_text: str, enrollments_text: str, classes_text: str | 
         if not _active(values) or values.get("role", "").lower() != "student":
             continue
         user_id, class_id = values.get("usersourcedid", ""), values.get("classsourcedid", "")
+        if user_id in leaving:
+            continue
         if user_id not in users:
             parsed.errors.append(f"enrollments.csv line {line}: user {user_id[:40]} is not in users.csv.")
             continue

@@ -48,7 +48,13 @@ def check(request):
     user = request.user
     _require(selectors.can_check(user), "Only staff of a school can check its consent roster.")
     form = CheckForm(request.GET, user=user)
-    context = {"form": form, "roster": form.roster, "uses": USES, "unit": form.unit}
+    context = {
+        "form": form,
+        "roster": form.roster,
+        "uses": USES,
+        "unit": form.unit,
+        "can_keep": selectors.can_keep_any(user),
+    }
     if form.roster:
         context["year_label"] = rules.school_year_label(form.roster.school_year)
     if form.asked and form.roster and form.is_valid():
