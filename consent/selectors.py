@@ -197,15 +197,16 @@ def grade_names(org_unit_id: int, school_year: int) -> list[str]:
     return grades_of(roster) if roster else []
 
 
-def no_photo_count(org_unit_id: int, school_year: int, *, classes: Iterable[str], grades: Iterable[str]) -> int | None:
-    """How many students of the named classes or grades have no photo consent; None without a roster.
-
-    A count only: the organiser's reminder says how many, the check page (audited) says who.
-    """
+def photo_consent_counts(
+    org_unit_id: int, school_year: int, *, classes: Iterable[str], grades: Iterable[str]
+) -> tuple[int, int] | None:
+    """(students in the named classes or grades, how many of them have no photo consent); None without a
+    roster. Counts only: the organiser's reminder says how many, the check page (audited) says who."""
     roster = roster_of(org_unit_id, school_year)
     if roster is None:
         return None
-    return without_photo_consent(students_taking_part(roster, classes=classes, grades=grades)).count()
+    taking_part = students_taking_part(roster, classes=classes, grades=grades)
+    return taking_part.count(), without_photo_consent(taking_part).count()
 
 
 # --- The look-up log -----------------------------------------------------------------------------------
