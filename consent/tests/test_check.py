@@ -116,3 +116,33 @@ def test_the_home_page_offers_the_classes_of_this_years_roster(client_for, teach
     body = client_for(teacher).get(reverse("home")).content.decode()
     assert "Before you post a photo" in body and '<option value="5A">5A</option>' in body
     assert "Before you post a photo" not in client_for(teacher_b).get(reverse("home")).content.decode()
+
+
+def test_the_check_and_the_roster_list_cost_the_same_queries_for_a_big_class(
+    client_for, principal, roster_a, school_a, import_sis, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .conftest import ROWS_A, sis
+
+    client = client_for(principal)
+    urls = [(reverse("consent:check"), {"school_class": "5A"}), (reverse("consent:roster", args=[roster_a.pk]), {})]
+    small = []
+    for url, query in urls:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url, query)
+        small.append(len(captured.captured_queries))
+    more = [f"{3000 + i},Kid Number{i},5,5A,no,no,no," for i in range(40)]
+    import_sis(principal, school_a, sis(*ROWS_A, *more))
+    for (url, query), count in zip(urls, small, strict=True):
+        with django_assert_max_num_queries(count):
+            assert client.get(url, query).status_code == 200
+
+
+def test_the_django_admin_shows_rosters_but_no_student(client_for, district_admin, roster_a):
+    client = client_for(district_admin)
+    pages = [reverse("admin:consent_roster_changelist"), reverse("admin:consent_roster_change", args=[roster_a.pk])]
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert "Ridgeview" in body and not any(name in body for name in STUDENT_NAMES)
