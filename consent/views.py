@@ -121,7 +121,7 @@ def roster(request, pk: int):
     class_names = [c.name for c in selectors.classes_of(roster)]
     students = roster.students.select_related("recorded_by").prefetch_related("classes")
     filterset = StudentFilter(request.GET or None, queryset=students, class_names=class_names)
-    listed = filterset.qs if filterset.is_valid() else students.none()
+    listed = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else students.none()
     page, query_string = _page(request, listed)
     services.record_roster_view(
         actor=user,

@@ -117,11 +117,14 @@ def test_a_teacher_may_check_but_not_edit_and_another_school_does_not_see_the_st
 
 
 def test_the_roster_list_shows_the_keepers_everyone_and_is_on_record(client_for, clerk, roster_a):
+    everyone = client_for(clerk).get(reverse("consent:roster", args=[roster_a.pk]))
+    assert everyone.context["page"].paginator.count == 5 and "1005" in everyone.content.decode()
     response = client_for(clerk).get(reverse("consent:roster", args=[roster_a.pk]), {"missing": "photo"})
     assert [s.display_name for s in response.context["page"].object_list] == ["Ben Brown", "Cleo Chen"]
     assert "no-store" in response["Cache-Control"]
-    event = AuditEvent.objects.get(action="consent.roster_viewed")
+    event = AuditEvent.objects.filter(action="consent.roster_viewed").first()
     assert event.actor == clerk and event.details["students_listed"] == 2
+    assert event.details["filters"] == {"missing": "photo"}
 
 
 def test_a_search_of_the_roster_list_is_on_record_without_what_was_typed(client_for, principal, roster_a):
