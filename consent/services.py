@@ -148,7 +148,6 @@ def import_roster(
     files: dict[str, str],
     dry_run: bool = True,
     remove_missing: bool = False,
-    source: str = "",
 ) -> RosterImport:
     """Bring a school's roster in line with its SIS export or OneRoster files (§1.3.6).
 
@@ -159,7 +158,7 @@ def import_roster(
     second time. A blank answer keeps the recorded one. With `remove_missing` the file is the whole
     school: students not in it leave the roster.
     Who: the school's approvers and consent clerks. Side effect: one audit event with the counts
-    (never a name) when something changed.
+    when something changed (never a name, nor the file's name: it could hold one).
     """
     _require_keeper(actor, org_unit.pk)
     _check_year(school_year)
@@ -209,7 +208,6 @@ def import_roster(
         details={
             "school_year": school_year,
             "format": result.parsed.kind,
-            "source": source[:100],
             "new": result.counts["new"],
             "changed": result.counts["changed"],
             "unchanged": result.counts["unchanged"],
@@ -303,6 +301,8 @@ def update_student(
         raise ConsentError("This student is no longer on the roster.")
     _require_keeper(actor, student.roster.org_unit_id)
     _validate_answers(answers)
+    # Classes are shared by the roster's students: lock it, as imports do, before creating any.
+    student.roster = Roster.objects.select_for_update().get(pk=student.roster_id)
     name, grade, new_classes = " ".join(display_name.split()), grade.strip(), _clean_classes(classes)
     changed = [f for f, value in (("display_name", name), ("grade", grade)) if getattr(student, f) != value]
     if {c.name.lower() for c in student.classes.all()} != {c.lower() for c in new_classes}:

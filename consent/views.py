@@ -223,9 +223,9 @@ def student_remove(request, pk: int):
 # --- Import and export -------------------------------------------------------------------------------------
 
 
-def _seal(user, *, org_unit_id: int, school_year: int, files: dict, remove_missing: bool, name: str) -> str:
+def _seal(user, *, org_unit_id: int, school_year: int, files: dict, remove_missing: bool) -> str:
     """The uploaded files, signed (and compressed) for the confirm step: only this user, for half an hour."""
-    data = {"u": user.pk, "unit": org_unit_id, "year": school_year, "files": files, "rm": remove_missing, "n": name}
+    data = {"u": user.pk, "unit": org_unit_id, "year": school_year, "files": files, "rm": remove_missing}
     return signing.dumps(data, salt=_SALT, compress=True)
 
 
@@ -239,16 +239,16 @@ def _unseal(user, token: str) -> dict:
     return data
 
 
-def _read_files(cleaned: dict) -> tuple[dict, str]:
+def _read_files(cleaned: dict) -> dict:
     if cleaned.get("sis_file"):
-        return {"sis": importing.read_upload(cleaned["sis_file"], "The SIS export")}, cleaned["sis_file"].name
+        return {"sis": importing.read_upload(cleaned["sis_file"], "The SIS export")}
     files = {
         "users": importing.read_upload(cleaned["users_file"], "users.csv"),
         "enrollments": importing.read_upload(cleaned["enrollments_file"], "enrollments.csv"),
     }
     if cleaned.get("classes_file"):
         files["classes"] = importing.read_upload(cleaned["classes_file"], "classes.csv")
-    return files, "OneRoster"
+    return files
 
 
 @sensitive_post_parameters("payload")
@@ -274,7 +274,6 @@ def import_roster(request):
                 files=data["files"],
                 dry_run=False,
                 remove_missing=data["rm"],
-                source=data["n"],
             )
         except services.ConsentError as error:
             messages.error(request, str(error))
@@ -297,7 +296,7 @@ def import_roster(request):
         if form.is_valid():
             cleaned = form.cleaned_data
             try:
-                files, name = _read_files(cleaned)
+                files = _read_files(cleaned)
                 result = services.import_roster(
                     actor=user,
                     org_unit=cleaned["org_unit"],
@@ -326,7 +325,6 @@ def import_roster(request):
                                 school_year=cleaned["school_year"],
                                 files=files,
                                 remove_missing=cleaned["remove_missing"],
-                                name=name,
                             )
                         }
                     )

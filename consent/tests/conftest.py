@@ -59,7 +59,6 @@ def import_sis(year):
             files={"sis": text},
             dry_run=False,
             remove_missing=remove_missing,
-            source="test.csv",
         )
 
     return _import
