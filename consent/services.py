@@ -176,12 +176,13 @@ def import_roster(
     now = timezone.now()
     roster = _roster(org_unit, school_year)
     existing = {s.school_identifier.lower(): s for s in roster.students.select_for_update()}
-    for row in result.rows:
-        if row.outcome == "unchanged":
-            continue
-        student = existing.get(row.school_identifier.lower()) or Student(
-            roster=roster, school_identifier=row.school_identifier
-        )
+    touched = [row for row in result.rows if row.outcome != "unchanged"]
+    classes = {c.name.lower(): c for c in _classes(roster, {n for row in touched for n in row.classes})}
+    new, changed = [], []
+    for row in touched:
+        student = existing.get(row.school_identifier.lower())
+        if student is None:
+            student = Student(roster=roster, school_identifier=row.school_identifier)
         student.display_name, student.grade = row.display_name, row.grade
         answered = any(getattr(student, use) != state for use, state in row.answers.items())
         for use, state in row.answers.items():
@@ -189,8 +190,21 @@ def import_roster(
         if answered or (row.consent_date and row.consent_date != student.consent_date):
             student.consent_date = row.consent_date or timezone.localdate()
             student.recorded_by, student.recorded_at = actor, now
+        (changed if student.pk else new).append((student, row))
+    # In bulk: a school's first import is thousands of students.
+    Student.objects.bulk_create([student for student, _ in new], batch_size=500)
+    for student, _ in changed:
         student.save()
-        student.classes.set(_classes(roster, row.classes))
+    through = Student.classes.through
+    through.objects.filter(student__in=[student.pk for student, _ in changed]).delete()
+    through.objects.bulk_create(
+        [
+            through(student_id=student.pk, schoolclass_id=classes[name.lower()].pk)
+            for student, row in new + changed
+            for name in row.classes
+        ],
+        batch_size=1000,
+    )
     removed = 0
     if remove_missing:
         in_file = {row.school_identifier.lower() for row in result.rows}
