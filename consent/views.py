@@ -121,12 +121,16 @@ def roster(request, pk: int):
     class_names = [c.name for c in selectors.classes_of(roster)]
     students = roster.students.select_related("recorded_by").prefetch_related("classes")
     filterset = StudentFilter(request.GET or None, queryset=students, class_names=class_names)
-    listed = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else students.none()
+    valid = not filterset.is_bound or filterset.is_valid()
+    listed = filterset.qs if valid else students.none()
     page, query_string = _page(request, listed)
     services.record_roster_view(
         actor=user,
         roster=roster,
-        filters={k: v for k, v in request.GET.items() if k != "page"},
+        # Only what the filter form accepted goes on record (raw query strings may hold anything).
+        filters={k: str(v) for k, v in filterset.form.cleaned_data.items() if v}
+        if filterset.is_bound and valid
+        else {},
         page=page.number,
         listed=len(page.object_list),
     )
