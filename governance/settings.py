@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "audit",
     "notifications",
     "approvals",
+    "consent",
     "registry",
     "outreach",
     "moderation",
@@ -391,3 +392,7 @@ for _key in CREDENTIAL_ENCRYPTION_KEYS:
         ) from _error
 # The public "is this an official account?" page: lookups per minute and IP address.
 OFFICIAL_CHECK_RATE_PER_MINUTE = env.int("OFFICIAL_CHECK_RATE_PER_MINUTE", default=20)
+
+# --- Student media consent roster (AP 1311 §1.3.6) -----------------------------------------------
+# Days after a school year's last day until its roster is purged (consent.tasks.purge_expired_rosters).
+CONSENT_RETENTION_DAYS = env.int("CONSENT_RETENTION_DAYS", default=30)

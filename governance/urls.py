@@ -25,6 +25,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("outreach/", include("outreach.urls")),
     path("moderation/", include("moderation.urls")),
+    path("consent/", include("consent.urls")),
     path("auth/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

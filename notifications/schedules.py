@@ -65,4 +65,10 @@ SCHEDULES: list[Schedule] = [
         crontab={"minute": "30", "hour": "7"},
         args=["attestations"],
     ),
+    Schedule(
+        name="Purge student consent rosters past their retention (§1.3.6)",
+        task="consent.tasks.purge_expired_rosters",
+        description="Daily: rosters of school years that ended more than CONSENT_RETENTION_DAYS ago are deleted.",
+        crontab={"minute": "15", "hour": "2"},
+    ),
 ]

@@ -143,6 +143,41 @@ MATRIX = {
     "outreach:event_cancel": ("POST", lambda d: {"pk": d.event_a.pk}, _row(LOGIN, 302, 404, 403, 302, 404, 404, 302)),
     # §2: everyone signed in sees their own yearly attestation.
     "outreach:attestation": ("GET", None, signed_in(200)),
+    # --- student media consent roster (§1.3.6). roster_a: school A, student_a. Staff of a school check
+    # their own school's roster; its approvers (and consent clerks, see below) keep it; only approvers
+    # export it and read the look-up log. District-wide roles see no student (need-to-know).
+    "consent:check": ("GET", None, _row(LOGIN, 200, 200, 200, 200, 200, 403, 403)),
+    "consent:rosters": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 403)),
+    "consent:roster": ("GET", lambda d: {"pk": d.roster_a.pk}, _row(LOGIN, 403, 404, 403, 200, 404, 404, 404)),
+    "consent:export": ("GET", lambda d: {"pk": d.roster_a.pk}, _row(LOGIN, 403, 404, 403, 200, 404, 404, 404)),
+    "consent:student_add": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 403)),
+    "consent:student_edit": (
+        "GET",
+        lambda d: {"pk": d.student_a.pk},
+        _row(LOGIN, 403, 404, 403, 200, 404, 404, 404),
+    ),
+    # An empty POST is not confirmed: back to the student with a message, nothing removed.
+    "consent:student_remove": (
+        "POST",
+        lambda d: {"pk": d.student_a.pk},
+        _row(LOGIN, 403, 404, 403, 302, 404, 404, 404),
+    ),
+    "consent:import": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 403)),
+    "consent:lookups": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 403)),
+}
+
+# The consent clerk (designated office staff of school A, §1.3.6) keeps the roster like the approver,
+# but neither exports it nor reads the look-up log; a clerk of school B does not see school A's students.
+CONSENT_CLERK_OUTCOMES = {
+    "consent:check": (200, 200),
+    "consent:rosters": (200, 200),
+    "consent:roster": (200, 404),
+    "consent:export": (403, 404),
+    "consent:student_add": (200, 200),
+    "consent:student_edit": (200, 404),
+    "consent:student_remove": (302, 404),
+    "consent:import": (200, 200),
+    "consent:lookups": (403, 403),
 }
 
 
@@ -261,3 +296,42 @@ def test_comms_reads_a_public_account_but_sees_no_login_details_and_cannot_act(d
         assert response.status_code == 403, (name, response.status_code)
     listed = client.get(reverse("registry:list")).content.decode()
     assert entry.handle in listed and district.entry_a.handle not in listed
+
+
+def test_consent_clerks_keep_their_own_schools_roster_only(district, client):
+    from accounts.factories import MembershipFactory, UserFactory
+    from accounts.models import Membership
+
+    clerks = []
+    for unit in (district.school_a, district.school_b):
+        clerk = UserFactory(email=f"office.{unit.code}@sd.example")
+        MembershipFactory(user=clerk, org_unit=unit, role=Membership.Role.CONSENT_CLERK)
+        clerks.append(clerk)
+    assert sorted(CONSENT_CLERK_OUTCOMES) == sorted(n for n in MATRIX if n.startswith("consent:"))
+    failures = []
+    for name, wanted in CONSENT_CLERK_OUTCOMES.items():
+        method, kwargs_builder, _ = MATRIX[name]
+        url = reverse(name, kwargs=kwargs_builder(district) if kwargs_builder else None)
+        for clerk, want in zip(clerks, wanted, strict=True):
+            client.force_login(clerk)
+            got = (client.get(url) if method == "GET" else client.post(url, {})).status_code
+            if got != want:
+                failures.append(f"{name} as {clerk.email}: expected {want}, got {got}")
+    assert failures == []
+
+
+def test_no_consent_page_shows_another_schools_student(district, client):
+    """§1.3.6: staff see only their own school's students, whatever page they open."""
+    from tests.security.district import STUDENT_A_NAME, STUDENT_B_NAME
+
+    for role, other in [("employee_a", STUDENT_B_NAME), ("approver_a", STUDENT_B_NAME), ("employee_b", STUDENT_A_NAME)]:
+        client.force_login(getattr(district, role))
+        for name in [n for n, (method, _, _) in MATRIX.items() if n.startswith("consent:") and method == "GET"]:
+            _, kwargs_builder, _ = MATRIX[name]
+            url = reverse(name, kwargs=kwargs_builder(district) if kwargs_builder else None)
+            for query in ({}, {"school_class": "5A"}, {"q": other.split()[0]}, {"grade": "5"}):
+                body = client.get(url, query).content.decode("utf-8", "replace")
+                assert other not in body, f"{name}{query} as {role} shows another school's student"
+    # The control: the same walk does show a school's own student to its staff.
+    client.force_login(district.employee_a)
+    assert STUDENT_A_NAME in client.get(reverse("consent:check"), {"school_class": "5A"}).content.decode()
