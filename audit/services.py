@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from .middleware import current_source_ip
 from .models import AuditEvent
+from .signals import event_recorded
 
 # Spreadsheet programs execute cells that start with these characters (formula injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -25,7 +26,7 @@ def record_event(
     `details` is a small JSON object for context (comments, reasons, changed field names):
     never put a secret in it.
     """
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
@@ -35,6 +36,8 @@ def record_event(
         source_ip=current_source_ip(),
         details=details or {},
     )
+    event_recorded.send(sender=AuditEvent, event=event)
+    return event
 
 
 def safe_csv_cell(value) -> str:

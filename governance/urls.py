@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("outreach/", include("outreach.urls")),
     path("moderation/", include("moderation.urls")),
+    path("api/v1/", include("api.urls")),
     path("auth/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
