@@ -49,6 +49,9 @@ class TokenCreateForm(forms.Form):
 
 
 class WebhookForm(forms.ModelForm):
+    url = forms.URLField(
+        label="URL", max_length=500, assume_scheme="https", help_text=WebhookEndpoint.url.field.help_text
+    )
     events = forms.MultipleChoiceField(choices=WEBHOOK_EVENT_CHOICES, widget=forms.CheckboxSelectMultiple)
     units = _units_field("Only events of these units; none selected: every unit.")
 

@@ -14,7 +14,7 @@ the largest, a 2,000-row registry import, takes seconds) could be skipped; raise
 deployment has longer ones.
 
 The horizon is computed over every event (not only those the token sees), in three indexed queries
-whatever the page size: the events of the last settle window, and the one event just before them.
+whatever the page size: the first young event, the last one before it, and the ids from there on.
 """
 
 import datetime
@@ -33,21 +33,20 @@ def settle_seconds() -> int:
 def horizon(now: datetime.datetime | None = None) -> int:
     """The largest committed id H with no gap below it that could still fill (0: none yet).
 
-    Every id below the first young event (created within the settle window) belongs to an old event
-    or is a final gap. From there on, only the unbroken run of present ids counts.
+    Below the first young event (created within the settle window) every event is old, so every gap
+    there is final. From the last event before it, walk up the ids: a gap followed by an old event is
+    final too (clocks of two web servers a little apart); a gap followed by a young event stops the walk.
     """
     now = now or timezone.now()
     window_start = now - datetime.timedelta(seconds=settle_seconds())
     first_young = AuditEvent.objects.filter(created_at__gte=window_start).aggregate(first=Min("pk"))["first"]
     if first_young is None:
         return AuditEvent.objects.aggregate(top=Max("pk"))["top"] or 0
-    present = set(AuditEvent.objects.filter(pk__gte=first_young - 1).values_list("pk", flat=True))
-    if first_young > 1 and first_young - 1 not in present:
-        # A young gap right before the window: serve up to the last event before it.
-        return AuditEvent.objects.filter(pk__lt=first_young).aggregate(top=Max("pk"))["top"] or 0
-    top = first_young
-    while top + 1 in present:
-        top += 1
+    top = AuditEvent.objects.filter(pk__lt=first_young).aggregate(top=Max("pk"))["top"] or 0
+    for pk, created_at in AuditEvent.objects.filter(pk__gt=top).order_by("pk").values_list("pk", "created_at"):
+        if pk != top + 1 and created_at >= window_start:
+            break
+        top = pk
     return top
 
 
