@@ -2,25 +2,42 @@
 lists, audit trail), by id or code rather than through a form's choices."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+
+from core.converters import MAX_ID
 
 from approvals.models import AccountRequest
 from audit.models import AuditEvent
 from registry.models import RegistryEntry
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.Filter):
+    """A database id: 1 to 2**63-1, so an id beyond 64 bits is a clear 400, never a database error."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
 
 ENTRY_STATUS_CHOICES = [("all", "all"), *[(v, v) for v in RegistryEntry.Status.values]]
 FLAG_CHOICES = [("overdue", "overdue"), ("new_owner", "new_owner"), ("decommission", "decommission")]
 
 
 class UnitFilterMixin(django_filters.FilterSet):
-    unit = django_filters.NumberFilter(field_name="org_unit_id", help_text="A unit id (see /units/).")
+    unit = IdFilter(field_name="org_unit_id", help_text="A unit id (see /units/).")
     unit_code = django_filters.CharFilter(field_name="org_unit__code", help_text="A unit code, e.g. a school number.")
 
 
 class RegistryEntryFilter(UnitFilterMixin):
     q = django_filters.CharFilter(method="search", help_text="Handle, site name, URL or owner (name or e-mail).")
-    platform = django_filters.NumberFilter(field_name="platform_id", help_text="A platform id (see /platforms/).")
+    platform = IdFilter(field_name="platform_id", help_text="A platform id (see /platforms/).")
     status = django_filters.ChoiceFilter(
         choices=ENTRY_STATUS_CHOICES,
         method="by_status",
@@ -68,7 +85,7 @@ class RegistryEntryFilter(UnitFilterMixin):
 
 class AccountRequestFilter(UnitFilterMixin):
     status = django_filters.ChoiceFilter(choices=AccountRequest.Status.choices)
-    platform = django_filters.NumberFilter(field_name="platform_id")
+    platform = IdFilter(field_name="platform_id", help_text="A platform id (see /platforms/).")
     submitted_from = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte")
     submitted_to = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__lte")
 

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -38,7 +39,10 @@ ERRORS = {
     429: OpenApiResponse(serializers.ErrorSerializer, description="Rate limit reached; see Retry-After."),
 }
 NOT_FOUND = {404: OpenApiResponse(serializers.ErrorSerializer, description="No such object within the token's scope.")}
-BAD_REQUEST = {400: OpenApiResponse(serializers.ErrorSerializer, description="A filter or parameter is not valid.")}
+PAGE_NOT_FOUND = {404: OpenApiResponse(serializers.ErrorSerializer, description="No such page.")}
+BAD_REQUEST = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="What is wrong, by parameter: {name: [messages]}.")
+}
 
 
 class TokenView:
@@ -52,7 +56,7 @@ class TokenView:
         return self.request.auth
 
 
-@extend_schema(tags=["catalogue"], responses={200: serializers.UnitSerializer(many=True), **ERRORS})
+@extend_schema(tags=["catalogue"], responses={200: serializers.UnitSerializer(many=True), **ERRORS, **PAGE_NOT_FOUND})
 class UnitList(TokenView, generics.ListAPIView):
     """Schools, departments and the district office (within the token's units)."""
 
@@ -64,7 +68,9 @@ class UnitList(TokenView, generics.ListAPIView):
         return selectors.units_visible_to_token(self.token).order_by("name", "pk")
 
 
-@extend_schema(tags=["catalogue"], responses={200: serializers.PlatformSerializer(many=True), **ERRORS})
+@extend_schema(
+    tags=["catalogue"], responses={200: serializers.PlatformSerializer(many=True), **ERRORS, **PAGE_NOT_FOUND}
+)
 class PlatformList(TokenView, generics.ListAPIView):
     """The district's approved platforms (§1.4.7)."""
 
@@ -95,7 +101,8 @@ class EntryMixin(TokenView):
 
 
 @extend_schema(
-    tags=["registry"], responses={200: serializers.RegistryEntrySerializer(many=True), **BAD_REQUEST, **ERRORS}
+    tags=["registry"],
+    responses={200: serializers.RegistryEntrySerializer(many=True), **BAD_REQUEST, **ERRORS, **PAGE_NOT_FOUND},
 )
 class EntryList(EntryMixin, generics.ListAPIView):
     """Registered accounts (§1.4.5). `registry:read`: every entry of the token's units;
@@ -162,7 +169,8 @@ class RequestMixin(TokenView):
 
 
 @extend_schema(
-    tags=["requests"], responses={200: serializers.AccountRequestSerializer(many=True), **BAD_REQUEST, **ERRORS}
+    tags=["requests"],
+    responses={200: serializers.AccountRequestSerializer(many=True), **BAD_REQUEST, **ERRORS, **PAGE_NOT_FOUND},
 )
 class RequestList(RequestMixin, generics.ListAPIView):
     """Account requests (§1.4.6), drafts excepted, newest first, each with its status history."""
@@ -191,15 +199,23 @@ def _cursor(value: str | None) -> int:
     if value in (None, ""):
         return 0
     if not value.isdigit() or int(value) > MAX_ID:
-        raise ValidationError({"since": "A cursor is the next_cursor of an earlier page (digits only)."})
+        raise ValidationError({"since": ["A cursor is the next_cursor of an earlier page (digits only)."]})
     return int(value)
 
 
 @extend_schema(
     tags=["audit"],
     parameters=[
-        OpenApiParameter("since", OpenApiTypes.STR, description="The next_cursor of the last page (empty: start)."),
-        OpenApiParameter("limit", OpenApiTypes.INT, description="Events per page, 1 to 1000 (default 200)."),
+        OpenApiParameter(
+            "since",
+            {"type": "string", "pattern": "^[0-9]{0,18}$"},
+            description="The next_cursor of the last page (empty: from the start).",
+        ),
+        OpenApiParameter(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": 1000},
+            description="Events per page, 1 to 1000 (default 200).",
+        ),
         OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "jsonl"], description="jsonl: JSON Lines."),
     ],
     responses={
@@ -229,9 +245,9 @@ class AuditStream(TokenView, APIView):
         try:
             limit = int(request.query_params.get("limit") or self.DEFAULT_LIMIT)
         except ValueError:
-            raise ValidationError({"limit": "A number from 1 to 1000."}) from None
+            raise ValidationError({"limit": ["A number from 1 to 1000."]}) from None
         if not 1 <= limit <= self.MAX_LIMIT:
-            raise ValidationError({"limit": "A number from 1 to 1000."})
+            raise ValidationError({"limit": ["A number from 1 to 1000."]})
         events = DjangoFilterBackend().filter_queryset(request, selectors.events_visible_to_token(self.token), self)
         rows, next_cursor, more = stream.page_after(events, since=since, limit=limit)
         data = {
@@ -239,7 +255,12 @@ class AuditStream(TokenView, APIView):
             "next_cursor": str(next_cursor),
             "has_more": more,
         }
-        return Response(data, headers={"X-Next-Cursor": str(next_cursor), "X-Has-More": "true" if more else "false"})
+        headers = {"X-Next-Cursor": str(next_cursor), "X-Has-More": "true" if more else "false"}
+        if request.accepted_renderer.format == JSONLinesRenderer.format:
+            # A plain response: DRF drops the Content-Type of an empty body, and no events is a valid stream.
+            body = JSONLinesRenderer().render(data)
+            return HttpResponse(body, content_type="application/x-ndjson; charset=utf-8", headers=headers)
+        return Response(data, headers=headers)
 
 
 @extend_schema(
@@ -267,9 +288,9 @@ class Verify(APIView):
         handle = (request.query_params.get("handle") or "").strip()
         platform = (request.query_params.get("platform") or "").strip()
         if bool(url) == bool(handle):
-            raise ValidationError({"detail": "Give either url, or handle (and optionally platform)."})
+            raise ValidationError({"url": ["Give either url, or handle (and optionally platform)."]})
         if len(url) > 300 or len(handle) > 150 or len(platform) > 100:
-            raise ValidationError({"detail": "That is longer than any account we register."})
+            raise ValidationError({"url": ["That is longer than any account we register."]})
         result = verification.verify(url or handle, platform=platform if handle else "")
         data = serializers.VerificationSerializer(
             {
