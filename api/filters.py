@@ -7,10 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
-from core.converters import MAX_ID
-
 from approvals.models import AccountRequest
 from audit.models import AuditEvent
+from core.converters import MAX_ID
 from registry.models import RegistryEntry
 
 
