@@ -65,4 +65,10 @@ SCHEDULES: list[Schedule] = [
         crontab={"minute": "30", "hour": "7"},
         args=["attestations"],
     ),
+    Schedule(
+        name="Deliver waiting webhooks (API outbox)",
+        task="api.tasks.flush_webhooks",
+        description="Sends webhook deliveries that are due: retries after their back-off, and any left by an outage.",
+        every_minutes=1,
+    ),
 ]

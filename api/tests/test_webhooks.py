@@ -363,3 +363,14 @@ def test_the_admin_shows_a_new_secret_once_and_stores_it_encrypted(client_for, d
     change = client.get(reverse("admin:api_webhookendpoint_change", args=[hook.pk]))
     assert change.status_code == 200 and secret not in change.content.decode()
     assert AuditEvent.objects.filter(action="api.webhook_registered").count() == 1
+
+
+def test_the_webhook_outbox_is_flushed_every_minute_by_a_declared_schedule():
+    from celery import current_app as app
+
+    from notifications.schedules import SCHEDULES
+
+    [flush] = [s for s in SCHEDULES if s.task == "api.tasks.flush_webhooks"]
+    assert flush.every_minutes == 1
+    app.loader.import_default_modules()
+    assert "api.tasks.flush_webhooks" in app.tasks and "api.tasks.send_webhook" in app.tasks
