@@ -5,7 +5,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from . import services
-from .selectors import principal_for
+from .selectors import inert_principal
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -29,8 +29,8 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if not token.is_usable:
             raise exceptions.AuthenticationFailed("This token has expired.")
         services.note_token_used(token=token)
-        # request.user is the token's principal (never saved, matches no one); request.auth the token.
-        return principal_for(token, district_reader=False), token
+        # request.auth is the token, which the endpoints pass to api.selectors; request.user sees nothing.
+        return inert_principal(), token
 
     def authenticate_header(self, request):
         return f'{self.keyword} realm="api"'

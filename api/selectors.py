@@ -43,6 +43,15 @@ def principal_for(token: ApiToken, *, district_reader: bool) -> User:
     return principal
 
 
+def inert_principal() -> User:
+    """request.user of a token request: active nowhere, so any selector asked with it returns nothing.
+    Endpoints ask this module with the token itself (request.auth)."""
+    principal = User(id=NO_SUCH_USER_ID, email="", is_active=False)
+    principal.save = _refuse_to_save
+    principal.delete = _refuse_to_save
+    return principal
+
+
 def token_unit_ids(token: ApiToken) -> list[int]:
     """The token's units (cached on the token for the request); empty means the whole district."""
     if not hasattr(token, "_unit_ids"):

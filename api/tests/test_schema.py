@@ -26,7 +26,7 @@ OPERATIONS = [
 def test_the_generated_schema_is_valid_openapi_3():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     validate_schema(schema)  # raises on any violation of the OpenAPI 3 specification
-    assert {f"GET {path}" for path in schema["paths"]} == {op.replace("{id}", "{id}") for op in OPERATIONS}
+    assert {f"GET {path}" for path in schema["paths"]} == set(OPERATIONS)
 
 
 def test_every_endpoint_documents_its_token_and_errors():

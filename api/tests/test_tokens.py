@@ -148,3 +148,18 @@ def test_staff_who_are_not_district_admins_cannot_open_the_token_admin(client_fo
     principal.is_staff = True
     principal.save()
     assert client_for(principal).get(reverse("admin:api_apitoken_add")).status_code in (302, 403)
+
+
+def test_request_user_of_a_token_request_sees_nothing_through_any_selector(make_token, scene):
+    """Endpoints read through the token (request.auth); the stand-in request.user is inert."""
+    from api.selectors import inert_principal
+    from approvals.selectors import requests_visible_to
+    from audit.selectors import events_visible_to
+    from registry.selectors import entries_visible_to
+
+    nobody = inert_principal()
+    assert not entries_visible_to(nobody).exists()
+    assert not requests_visible_to(nobody).exists()
+    assert not events_visible_to(nobody).exists()
+    with pytest.raises(TypeError):
+        nobody.save()
