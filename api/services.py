@@ -25,6 +25,7 @@ from accounts.models import OrgUnit, User
 from audit.models import AuditEvent
 from audit.services import record_event
 from core.errors import DomainError, NotPermitted
+from registry.fields import CredentialKeyError
 
 from .models import KEY_PREFIX, ApiToken, WebhookDelivery, WebhookEndpoint, hash_key
 from .scopes import WEBHOOK_EVENTS, Scope
@@ -362,7 +363,7 @@ def deliver_webhook(delivery_id: int) -> bool:
             event=delivery.event,
             idempotency_key=str(delivery.idempotency_key),
         )
-    except UnsafeWebhookURL as error:
+    except (UnsafeWebhookURL, CredentialKeyError) as error:
         _failed_attempt(delivery, error=str(error))
         return False
     except requests.RequestException as error:

@@ -374,3 +374,27 @@ def test_the_webhook_outbox_is_flushed_every_minute_by_a_declared_schedule():
     assert flush.every_minutes == 1
     app.loader.import_default_modules()
     assert "api.tasks.flush_webhooks" in app.tasks and "api.tasks.send_webhook" in app.tasks
+
+
+def test_signing_secrets_rotate_to_the_newest_key_and_a_lost_key_is_a_failed_attempt(
+    endpoint, inquiry, receiver, comms, settings
+):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+    from django.db import connection
+
+    hook = endpoint(receiver().url)
+    old_keys = list(settings.CREDENTIAL_ENCRYPTION_KEYS)
+    settings.CREDENTIAL_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), *old_keys]
+    call_command("rotate_webhook_secret_keys", stdout=None)
+    settings.CREDENTIAL_ENCRYPTION_KEYS = settings.CREDENTIAL_ENCRYPTION_KEYS[:1]  # the old key is dropped
+    assert WebhookEndpoint.objects.get(pk=hook.pk).secret.reveal() == SECRET
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM api_webhookendpoint")
+        assert SECRET not in cursor.fetchone()[0]
+    settings.CREDENTIAL_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # a key nobody wrote with
+    inquiry()
+    delivery = WebhookDelivery.objects.get()
+    assert services.deliver_webhook(delivery.pk) is False
+    delivery.refresh_from_db()
+    assert delivery.status == "pending" and "cannot be decrypted" in delivery.last_error
