@@ -183,5 +183,22 @@ class VerificationSerializer(serializers.Serializer):
     checked_at = serializers.DateTimeField(default=timezone.now)
 
 
+class VerifyQuerySerializer(serializers.Serializer):
+    """The verify endpoint's question (DRF's CharField refuses NUL characters: a 400, never a 500)."""
+
+    url = serializers.CharField(required=False, allow_blank=True, max_length=300, help_text="The account's link.")
+    handle = serializers.CharField(
+        required=False, allow_blank=True, max_length=150, help_text="The account's handle, with or without @."
+    )
+    platform = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="With handle: the platform's name."
+    )
+
+    def validate(self, data):
+        if bool(data.get("url")) == bool(data.get("handle")):
+            raise serializers.ValidationError({"url": ["Give either url, or handle (and optionally platform)."]})
+        return data
+
+
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()

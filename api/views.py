@@ -265,11 +265,7 @@ class AuditStream(TokenView, APIView):
 
 @extend_schema(
     tags=["public"],
-    parameters=[
-        OpenApiParameter("url", OpenApiTypes.STR, description="The account's public link."),
-        OpenApiParameter("handle", OpenApiTypes.STR, description="The account's handle, with or without @."),
-        OpenApiParameter("platform", OpenApiTypes.STR, description="With handle: the platform's name, e.g. Instagram."),
-    ],
+    parameters=[serializers.VerifyQuerySerializer],
     responses={200: serializers.VerificationSerializer, **BAD_REQUEST, 429: ERRORS[429]},
     auth=[],
 )
@@ -284,13 +280,11 @@ class Verify(APIView):
     renderer_classes = [JSONRenderer]
 
     def get(self, request):
-        url = (request.query_params.get("url") or "").strip()
-        handle = (request.query_params.get("handle") or "").strip()
-        platform = (request.query_params.get("platform") or "").strip()
-        if bool(url) == bool(handle):
-            raise ValidationError({"url": ["Give either url, or handle (and optionally platform)."]})
-        if len(url) > 300 or len(handle) > 150 or len(platform) > 100:
-            raise ValidationError({"url": ["That is longer than any account we register."]})
+        question = serializers.VerifyQuerySerializer(data=request.query_params)
+        question.is_valid(raise_exception=True)
+        url = question.validated_data.get("url", "")
+        handle = question.validated_data.get("handle", "")
+        platform = question.validated_data.get("platform", "")
         result = verification.verify(url or handle, platform=platform if handle else "")
         data = serializers.VerificationSerializer(
             {

@@ -77,7 +77,9 @@ def _account(entry: RegistryEntry, status: str) -> VerifiedAccount:
 def verify(query: str, *, platform: str = "") -> Verification:
     """Look up a handle or a link (optionally on one platform, by name). At most MAX_ACCOUNTS accounts,
     official ones first; a retired account whose handle is official again elsewhere is left out."""
-    query = (query or "").strip()[:300]
+    # NUL never matches a stored handle (and PostgreSQL refuses it in a query): drop it.
+    query = (query or "").replace("\x00", "").strip()[:300]
+    platform = (platform or "").replace("\x00", "")
     if not query:
         return Verification(query="")
     official = official_accounts_matching(query)

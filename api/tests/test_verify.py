@@ -68,6 +68,10 @@ def test_a_question_without_url_or_handle_is_a_clear_400(client):
     response = client.get(VERIFY)
     assert response.status_code == 400 and "handle" in response.json()["url"][0]
     assert client.get(VERIFY, {"url": "x" * 400}).status_code == 400
+    assert client.get(VERIFY, {"url": "a", "handle": "b"}).status_code == 400
+    # A NUL character is refused, never a server error (PostgreSQL cannot even compare it).
+    assert client.get(VERIFY, {"handle": "lakeside\x00news"}).status_code == 400
+    assert verification.verify("lakeside\x00_news").query == "lakeside_news"
 
 
 def test_verification_is_rate_limited_per_address(scene, client, monkeypatch):
