@@ -26,6 +26,7 @@ urlpatterns = [
     path("outreach/", include("outreach.urls")),
     path("moderation/", include("moderation.urls")),
     path("consent/", include("consent.urls")),
+    path("api/v1/", include("api.urls")),
     path("auth/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -71,4 +71,10 @@ SCHEDULES: list[Schedule] = [
         description="Daily: rosters of school years that ended more than CONSENT_RETENTION_DAYS ago are deleted.",
         crontab={"minute": "15", "hour": "2"},
     ),
+    Schedule(
+        name="Deliver waiting webhooks (API outbox)",
+        task="api.tasks.flush_webhooks",
+        description="Sends webhook deliveries that are due: retries after their back-off, and any left by an outage.",
+        every_minutes=1,
+    ),
 ]

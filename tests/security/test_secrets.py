@@ -41,7 +41,17 @@ CHANGED = "Canary-Changed-5582"
 IMPORTED = "Canary-Imported-6693"
 CRASHED = "Canary-Crashed-7704"
 LOGIN_PASSWORD = "Canary-Login-8815-xQ"
-PLAINTEXTS = [ENTRY_A_PASSWORD, ENTRY_B_PASSWORD, REGISTERED, CHANGED, IMPORTED, CRASHED, LOGIN_PASSWORD]
+WEBHOOK_SECRET = "Canary-Webhook-Secret-9926"
+PLAINTEXTS = [
+    ENTRY_A_PASSWORD,
+    ENTRY_B_PASSWORD,
+    REGISTERED,
+    CHANGED,
+    IMPORTED,
+    CRASHED,
+    LOGIN_PASSWORD,
+    WEBHOOK_SECRET,
+]
 
 
 def leaks(haystack, where: str) -> list[str]:
@@ -239,12 +249,59 @@ def walk_every_page(d, responses):
         responses.append((f"export {name}", walker.get(reverse(name, kwargs=kwargs))))
 
 
+def walk_every_api_endpoint(d, responses) -> str:
+    """Every API endpoint (issue 16) with a token that may read everything, every registry status and
+    the audit stream in both formats; a webhook registered with a known secret and delivered (its
+    signature travels, never the secret). Returns the token's key, itself a secret to search for."""
+    import datetime
+
+    from django.utils import timezone
+
+    from api import services as api
+    from api.models import WebhookDelivery
+    from tests.security.test_authorization_matrix import API_TOKEN_MATRIX
+
+    token, key = api.create_token(
+        actor=d.district_admin,
+        name="Everything",
+        scopes=["registry:read", "requests:read", "audit:read"],
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    api.register_webhook(
+        actor=d.district_admin,
+        name="Every event",
+        url="http://127.0.0.1:9/unreachable",
+        events=["request.submitted", "inquiry.created", "account.disabled", "account.registered"],
+        secret=WEBHOOK_SECRET,
+    )
+    from registry.services import disable_account
+
+    disable_account(actor=d.approver_b, entry=RegistryEntry.objects.get(pk=d.entry_b.pk), reason="Leak scan")
+    for delivery_id in WebhookDelivery.objects.values_list("pk", flat=True):
+        api.deliver_webhook(delivery_id)  # nobody listens on port 9: a failed attempt, recorded
+    reader = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    for name, (kwargs_builder, _) in API_TOKEN_MATRIX.items():
+        url = reverse(name, kwargs=kwargs_builder(d) if kwargs_builder else None)
+        responses.append((f"API {url}", reader.get(url)))
+    for extra in [
+        "/api/v1/registry/entries/?status=all&page_size=200",
+        f"/api/v1/registry/entries/{d.entry_b.pk}/",
+        "/api/v1/audit/events/?limit=1000",
+        "/api/v1/audit/events/?limit=1000&format=jsonl",
+        "/api/v1/verify?handle=school_b_news",
+        "/api/v1/verify?url=https://www.instagram.com/school_b_news/",
+    ]:
+        responses.append((f"API {extra}", reader.get(extra)))
+    return key
+
+
 def test_no_plaintext_credential_anywhere_but_the_authorised_reveal(scene, client, caplog, monkeypatch):
     d = scene
     responses = []
     record_passwords_every_way(d, client, responses)
     texts = crash_during_a_registration(d, monkeypatch)
     walk_every_page(d, responses)
+    PLAINTEXTS.append(walk_every_api_endpoint(d, responses))
 
     # Every e-mail the portal would send: the outbox delivered, plus allauth's own (sign-up).
     for notification_id in Notification.objects.filter(email_status="pending").values_list("pk", flat=True):
@@ -275,6 +332,7 @@ def test_no_plaintext_credential_anywhere_but_the_authorised_reveal(scene, clien
         found += leaks(raw, f"cache {key}")
     for c in (client, owner):
         found += leaks(repr(c.cookies), "cookies")
+    PLAINTEXTS.pop()  # the API key of this run
     assert found == [], "\n".join(found)
 
     # The walk really did cover the views with credentials: the SQL log shows only ciphertext.
@@ -288,7 +346,15 @@ def test_every_project_model_with_a_password_field_stores_it_encrypted():
 
     plain = []
     for model in apps.get_models():
-        if model._meta.app_label not in ("registry", "approvals", "outreach", "moderation", "audit", "notifications"):
+        if model._meta.app_label not in (
+            "registry",
+            "approvals",
+            "outreach",
+            "moderation",
+            "audit",
+            "notifications",
+            "api",
+        ):
             continue
         for field in model._meta.concrete_fields:
             textual = isinstance(field, (models.CharField, models.TextField))
