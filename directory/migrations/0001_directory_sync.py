@@ -7,149 +7,287 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DirectoryConnection',
+            name="DirectoryConnection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text="e.g. 'Entra ID (staff)'. Named in the audit trail.", max_length=100, unique=True)),
-                ('provider', models.CharField(choices=[('entra', 'Microsoft Entra ID'), ('okta', 'Okta'), ('google', 'Google Workspace'), ('other', 'Other SCIM 2.0 client')], default='entra', max_length=20)),
-                ('is_active', models.BooleanField(default=True, help_text="An inactive connection's tokens are refused (provisioning paused).", verbose_name='active')),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="e.g. 'Entra ID (staff)'. Named in the audit trail.", max_length=100, unique=True
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[
+                            ("entra", "Microsoft Entra ID"),
+                            ("okta", "Okta"),
+                            ("google", "Google Workspace"),
+                            ("other", "Other SCIM 2.0 client"),
+                        ],
+                        default="entra",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="An inactive connection's tokens are refused (provisioning paused).",
+                        verbose_name="active",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'directory connection',
-                'ordering': ['name'],
+                "verbose_name": "directory connection",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ConnectionToken',
+            name="ConnectionToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prefix', models.CharField(help_text="The token's first characters, to recognise it.", max_length=12)),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('connection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='directory.directoryconnection')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("prefix", models.CharField(help_text="The token's first characters, to recognise it.", max_length=12)),
+                ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "connection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tokens",
+                        to="directory.directoryconnection",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'connection token',
-                'ordering': ['-created_at'],
+                "verbose_name": "connection token",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='DirectoryImport',
+            name="DirectoryImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('status', models.CharField(choices=[('previewed', 'Previewed'), ('applied', 'Applied')], default='previewed', max_length=20)),
-                ('file_names', models.CharField(blank=True, max_length=300)),
-                ('full_roster', models.BooleanField(default=False, help_text='The staff file lists everyone: people absent from it may be offboarded.')),
-                ('data', models.JSONField(default=dict, help_text='The parsed rows (never a password column).')),
-                ('summary', models.JSONField(blank=True, default=dict)),
-                ('applied_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("previewed", "Previewed"), ("applied", "Applied")], default="previewed", max_length=20
+                    ),
+                ),
+                ("file_names", models.CharField(blank=True, max_length=300)),
+                (
+                    "full_roster",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The staff file lists everyone: people absent from it may be offboarded.",
+                    ),
+                ),
+                ("data", models.JSONField(default=dict, help_text="The parsed rows (never a password column).")),
+                ("summary", models.JSONField(blank=True, default=dict)),
+                ("applied_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'directory import',
-                'ordering': ['-created_at'],
+                "verbose_name": "directory import",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='DirectoryUser',
+            name="DirectoryUser",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scim_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='SCIM id')),
-                ('external_id', models.CharField(blank=True, max_length=255, verbose_name='external id')),
-                ('employee_number', models.CharField(blank=True, max_length=100)),
-                ('display_name', models.CharField(blank=True, max_length=255)),
-                ('emails', models.JSONField(blank=True, default=list, help_text='The e-mail addresses the directory sent.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('connection', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='users', to='directory.directoryconnection')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='directory_record', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("scim_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="SCIM id")),
+                ("external_id", models.CharField(blank=True, max_length=255, verbose_name="external id")),
+                ("employee_number", models.CharField(blank=True, max_length=100)),
+                ("display_name", models.CharField(blank=True, max_length=255)),
+                (
+                    "emails",
+                    models.JSONField(blank=True, default=list, help_text="The e-mail addresses the directory sent."),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "connection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="directory.directoryconnection",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="directory_record",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'directory user',
-                'ordering': ['user__email'],
+                "verbose_name": "directory user",
+                "ordering": ["user__email"],
             },
         ),
         migrations.CreateModel(
-            name='DirectoryGroup',
+            name="DirectoryGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scim_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='SCIM id')),
-                ('display_name', models.CharField(max_length=255)),
-                ('external_id', models.CharField(blank=True, max_length=255, verbose_name='external id')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('connection', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='groups', to='directory.directoryconnection')),
-                ('members', models.ManyToManyField(blank=True, related_name='groups', to='directory.directoryuser')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("scim_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="SCIM id")),
+                ("display_name", models.CharField(max_length=255)),
+                ("external_id", models.CharField(blank=True, max_length=255, verbose_name="external id")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "connection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="groups",
+                        to="directory.directoryconnection",
+                    ),
+                ),
+                ("members", models.ManyToManyField(blank=True, related_name="groups", to="directory.directoryuser")),
             ],
             options={
-                'verbose_name': 'directory group',
-                'ordering': ['display_name'],
+                "verbose_name": "directory group",
+                "ordering": ["display_name"],
             },
         ),
         migrations.CreateModel(
-            name='ExternalOrg',
+            name="ExternalOrg",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sourced_id', models.CharField(max_length=255, unique=True)),
-                ('org_unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.orgunit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sourced_id", models.CharField(max_length=255, unique=True)),
+                (
+                    "org_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.orgunit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'OneRoster org',
+                "verbose_name": "OneRoster org",
             },
         ),
         migrations.CreateModel(
-            name='GroupMapping',
+            name="GroupMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('employee', 'Employee'), ('approver', 'Principal / supervisor (approver)')], default='employee', help_text="Approvers decide requests and keep the unit's registry (AP 1311 §1.4.5, §1.4.6).", max_length=20)),
-                ('title', models.CharField(blank=True, help_text='Title given to new memberships, e.g. Teacher.', max_length=100)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mappings', to='directory.directorygroup')),
-                ('org_unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.orgunit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("employee", "Employee"), ("approver", "Principal / supervisor (approver)")],
+                        default="employee",
+                        help_text="Approvers decide requests and keep the unit's registry (AP 1311 §1.4.5, §1.4.6).",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True, help_text="Title given to new memberships, e.g. Teacher.", max_length=100
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mappings",
+                        to="directory.directorygroup",
+                    ),
+                ),
+                (
+                    "org_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.orgunit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'group mapping',
-                'ordering': ['org_unit__name', 'role'],
+                "verbose_name": "group mapping",
+                "ordering": ["org_unit__name", "role"],
             },
         ),
         migrations.CreateModel(
-            name='ManagedMembership',
+            name="ManagedMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('connection', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='directory.directoryconnection')),
-                ('membership', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='managed_by', to='accounts.membership')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "connection",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="directory.directoryconnection",
+                    ),
+                ),
+                (
+                    "membership",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="managed_by", to="accounts.membership"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'managed membership',
+                "verbose_name": "managed membership",
             },
         ),
         migrations.AddConstraint(
-            model_name='directoryuser',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('connection', 'external_id'), name='directory_user_external_id_unique'),
+            model_name="directoryuser",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("connection", "external_id"),
+                name="directory_user_external_id_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='directorygroup',
-            constraint=models.UniqueConstraint(fields=('connection', 'display_name'), name='directory_group_name_unique'),
+            model_name="directorygroup",
+            constraint=models.UniqueConstraint(
+                fields=("connection", "display_name"), name="directory_group_name_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='groupmapping',
-            constraint=models.UniqueConstraint(fields=('group', 'org_unit', 'role'), name='group_mapping_unique'),
+            model_name="groupmapping",
+            constraint=models.UniqueConstraint(fields=("group", "org_unit", "role"), name="group_mapping_unique"),
         ),
     ]

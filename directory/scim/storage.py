@@ -210,7 +210,7 @@ class PortalStorage(ScimStorage):
     @staticmethod
     def _person(resource: Resource[Any]) -> provisioning.Person:
         name = resource.name
-        enterprise = resource[EnterpriseUser] if ENTERPRISE in (resource.schemas or []) else None
+        enterprise = resource[EnterpriseUser]
         emails = [
             {"value": str(e.value), "type": str(getattr(e.type, "value", e.type) or ""), "primary": bool(e.primary)}
             for e in (resource.emails or [])
