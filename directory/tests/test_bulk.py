@@ -10,7 +10,11 @@ from directory.services import DirectoryError, bulk
 
 pytestmark = pytest.mark.django_db
 
-UNITS = b"code,name,kind,website_url\nhillcrest,Hillcrest Middle,school,https://hillcrest.sd.example\nhr,Human Resources,department,\n"
+UNITS = (
+    b"code,name,kind,website_url\n"
+    b"hillcrest,Hillcrest Middle,school,https://hillcrest.sd.example\n"
+    b"hr,Human Resources,department,\n"
+)
 STAFF = (
     b"email,first_name,last_name,unit,role,title\n"
     b"ana.lopez@sd.example,Ana,Lopez,hillcrest,employee,Grade 7 teacher\n"
