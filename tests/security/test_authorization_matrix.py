@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = "login"
 THIRD_PARTY = ("allauth.urls",)
-SKIP_NAMESPACES = ("admin",)
+# SCIM (/scim/v2/) authenticates by a directory connection's bearer token, never a session: its refusals
+# (no token, a revoked one, another connection's resources) are tested in directory/tests/.
+SKIP_NAMESPACES = ("admin", "scim")
 
 
 def _row(anonymous, employee_a, employee_b, co_admin, approver_a, approver_b, comms, district_admin):
@@ -143,7 +145,25 @@ MATRIX = {
     "outreach:event_cancel": ("POST", lambda d: {"pk": d.event_a.pk}, _row(LOGIN, 302, 404, 403, 302, 404, 404, 302)),
     # §2: everyone signed in sees their own yearly attestation.
     "outreach:attestation": ("GET", None, signed_in(200)),
+    # --- directory: bulk set-up is the district admins'; each sees only the imports they uploaded. ---
+    "directory:import": ("GET", None, _row(LOGIN, 403, 403, 403, 403, 403, 403, 200)),
+    "directory:import_preview": (
+        "GET",
+        lambda d: {"pk": _directory_import(d).pk},
+        _row(LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "directory:import_apply": (
+        "POST",
+        lambda d: {"pk": _directory_import(d).pk},
+        _row(LOGIN, 403, 403, 403, 403, 403, 403, 302),
+    ),
 }
+
+
+def _directory_import(d):
+    from directory.models import DirectoryImport
+
+    return DirectoryImport.objects.create(created_by=d.district_admin, data={"units": [], "people": []})
 
 
 def project_urls():
