@@ -10,6 +10,7 @@ transpiler over the attribute map below (the grammar is the library's, not ours)
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -72,7 +73,8 @@ GROUP_ATTRIBUTES = {
 def _version(*parts: Any) -> str:
     """A weak ETag computed from what the resource shows, so any change (by SCIM, by hand, by an import)
     changes it and nothing else does (RFC 7644 §3.14)."""
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
+    # Sorted keys: PostgreSQL's jsonb does not keep the order the e-mails' keys were written in.
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:20]
     return f'W/"{digest}"'
 
 
