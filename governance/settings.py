@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "catalogue",
+    "directory",
     "audit",
     "notifications",
     "approvals",

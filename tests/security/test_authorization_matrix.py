@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = "login"
 THIRD_PARTY = ("allauth.urls",)
-SKIP_NAMESPACES = ("admin",)
+# SCIM (/scim/v2/) authenticates by a directory connection's bearer token, never a session: its refusals
+# (no token, a revoked one, another connection's resources) are tested in directory/tests/.
+SKIP_NAMESPACES = ("admin", "scim")
 
 
 def _row(anonymous, employee_a, employee_b, co_admin, approver_a, approver_b, comms, district_admin):
@@ -180,6 +182,18 @@ MATRIX = {
     "api:requests": ("GET", None, everyone(401)),
     "api:request": ("GET", lambda d: {"pk": d.request_a.pk}, everyone(401)),
     "api:audit_events": ("GET", None, everyone(401)),
+    # --- directory: bulk set-up is the district admins'; each sees only the imports they uploaded. ---
+    "directory:import": ("GET", None, _row(LOGIN, 403, 403, 403, 403, 403, 403, 200)),
+    "directory:import_preview": (
+        "GET",
+        lambda d: {"pk": _directory_import(d).pk},
+        _row(LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "directory:import_apply": (
+        "POST",
+        lambda d: {"pk": _directory_import(d).pk},
+        _row(LOGIN, 403, 403, 403, 403, 403, 403, 302),
+    ),
 }
 
 # The consent clerk (designated office staff of school A, §1.3.6) keeps the roster like the approver,
@@ -195,6 +209,12 @@ CONSENT_CLERK_OUTCOMES = {
     "consent:import": (200, 200),
     "consent:lookups": (403, 403),
 }
+
+
+def _directory_import(d):
+    from directory.models import DirectoryImport
+
+    return DirectoryImport.objects.create(created_by=d.district_admin, data={"units": [], "people": []})
 
 
 def project_urls():
