@@ -19,8 +19,9 @@ def send_notification_email(self, notification_id: int) -> bool:
 
 @shared_task
 def flush_outbox() -> int:
-    """Queue every notification still waiting (after a broker outage, or abandoned mid-send)."""
-    ids = services.pending_email_ids()
+    """Every minute: hand the broker each e-mail still waiting (after a broker outage, a message lost
+    with a restarted broker, or a claim abandoned mid-send). See services.claim_for_publishing."""
+    ids = services.claim_for_publishing()
     for notification_id in ids:
         send_notification_email.delay(notification_id)
     return len(ids)
@@ -28,6 +29,6 @@ def flush_outbox() -> int:
 
 @shared_task
 def run_sweep(name: str) -> dict:
-    """Run one reminder sweep for today (district time). Safe to run twice or late."""
-    result = sweeps.run_sweep(name)
-    return {"planned": len(result.planned), "created": result.created}
+    """Run one reminder sweep for today (district time). Safe to run twice or late.
+    Returns the counts: planned, created (new), already_sent, skipped."""
+    return sweeps.run_sweep(name).summary()
