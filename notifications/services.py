@@ -24,9 +24,9 @@ MAX_EMAIL_ATTEMPTS = 8
 # A claim older than this is considered abandoned (worker killed mid-send) and may be retried.
 # settings.PORTAL["STALE_CLAIM_SECONDS"] (environment: STALE_CLAIM_SECONDS) overrides this default.
 STALE_CLAIM_SECONDS = 600
-# The minutely flush (flush_outbox) re-publishes an e-mail still pending this long after it was last
-# handed to the broker (a message lost with a restarted broker), or created this long ago and never
-# handed over (the broker was down). A task that finds its row already claimed does nothing.
+# The minutely flush (flush_outbox) publishes every pending e-mail never handed to the broker (it was
+# down), and re-publishes one still pending this long after it was (its message may have been lost
+# with a restarted broker). A task that finds its row already claimed does nothing.
 REPUBLISH_AFTER_SECONDS = 45
 MAX_URL_LENGTH = 500
 ERASED_BODY = "(Erased once sent: it held a one-time sign-in link.)"
@@ -145,7 +145,7 @@ def _enqueue_email(notification_id: int) -> bool:
 def claim_for_publishing(limit: int = 500) -> list[int]:
     """The e-mails the flush should hand to the broker now, marked as handed over (one UPDATE).
 
-    Pending rows never handed over (created during a broker outage) or handed over more than
+    Pending rows never handed over (the broker was down when they were created) or handed over more than
     REPUBLISH_AFTER_SECONDS ago (the message may have been lost with the broker), and claims
     abandoned by a dead worker. Two flushes at once do not both take a row: the UPDATE re-checks
     the condition. Sending stays exactly-once either way (claim_for_sending).
@@ -154,7 +154,7 @@ def claim_for_publishing(limit: int = 500) -> list[int]:
     cutoff = now - timezone.timedelta(seconds=REPUBLISH_AFTER_SECONDS)
     due = (
         Q(email_status=Notification.EmailStatus.PENDING)
-        & (Q(email_queued_at__lt=cutoff) | Q(email_queued_at__isnull=True, created_at__lt=cutoff))
+        & (Q(email_queued_at__lt=cutoff) | Q(email_queued_at__isnull=True))
     ) | Q(email_status=Notification.EmailStatus.SENDING, email_claimed_at__lt=_stale_claim_cutoff())
     ids = list(Notification.objects.filter(due).order_by("id").values_list("id", flat=True)[:limit])
     if not ids:

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from core.text import SingleLineFieldsMixin
+
 from . import selectors
 from .models import MediaInquiry, SchoolEvent
 from .statements import ATTESTATION_STATEMENTS
@@ -24,7 +26,7 @@ def _within_reach(value):
     return value
 
 
-class InquiryForm(forms.ModelForm):
+class InquiryForm(SingleLineFieldsMixin, forms.ModelForm):
     """§1.5.1: what reached the employee and when the outlet needs an answer."""
 
     class Meta:
@@ -66,7 +68,7 @@ class InquiryForm(forms.ModelForm):
         return cleaned
 
 
-class InquiryNoteForm(forms.Form):
+class InquiryNoteForm(SingleLineFieldsMixin, forms.Form):
     note = forms.CharField(
         label="Note for the employee",
         required=False,
@@ -76,7 +78,7 @@ class InquiryNoteForm(forms.Form):
     )
 
 
-class EventForm(forms.ModelForm):
+class EventForm(SingleLineFieldsMixin, forms.ModelForm):
     """§3.1: an assembly or event to which parents are invited."""
 
     class Meta:
