@@ -38,7 +38,8 @@ class Notification(models.Model):
     # minutely flush re-publishes what is still pending a while after this (issue 12).
     email_queued_at = models.DateTimeField(null=True, blank=True)
     email_to = models.EmailField(
-        blank=True, help_text="Where the e-mail goes when not to the recipient's own address (a new address to confirm)."
+        blank=True,
+        help_text="Where the e-mail goes when not to the recipient's own address (a new address to confirm).",
     )
     email_only = models.BooleanField(
         default=False,

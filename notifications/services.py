@@ -160,7 +160,9 @@ def claim_for_publishing(limit: int = 500) -> list[int]:
     if not ids:
         return []
     Notification.objects.filter(due, pk__in=ids).update(email_queued_at=now)
-    return list(Notification.objects.filter(pk__in=ids, email_queued_at=now).values_list("id", flat=True))
+    return list(
+        Notification.objects.filter(pk__in=ids, email_queued_at=now).order_by("id").values_list("id", flat=True)
+    )
 
 
 def claim_for_sending(notification_id: int) -> bool:
@@ -208,7 +210,9 @@ def deliver_email(notification_id: int) -> bool:
     if notification.email_only:
         sent["body"] = ERASED_BODY  # the one-time link is not kept once it went out
     Notification.objects.filter(pk=notification_id).update(**sent)
-    logger.info("Sent %s e-mail to %s (notification %s)", notification.kind, notification.email_address, notification_id)
+    logger.info(
+        "Sent %s e-mail to %s (notification %s)", notification.kind, notification.email_address, notification_id
+    )
     return True
 
 

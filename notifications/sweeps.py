@@ -172,7 +172,7 @@ def deliver(result: SweepResult, *, dry_run: bool) -> SweepResult:
 
 
 def _earlier_notifications(planned: list[Planned]) -> dict[str, str]:
-    """dedupe key → which earlier notification used it ("notification 12 of 28 Nov 07:30, e-mail sent"), in one query."""
+    """dedupe key → the earlier notification that used it ("notification 12 of 2026-11-28 07:30, e-mail sent")."""
     keys = [p.dedupe_key for p in planned if p.dedupe_key]
     found = {}
     for key, pk, created_at, status in Notification.objects.filter(dedupe_key__in=keys).values_list(

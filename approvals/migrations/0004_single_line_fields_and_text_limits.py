@@ -5,45 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('approvals', '0003_platform_in_catalogue'),
+        ("approvals", "0003_platform_in_catalogue"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accountrequest',
-            name='decision_comment',
+            model_name="accountrequest",
+            name="decision_comment",
             field=models.TextField(blank=True, max_length=4000, validators=[core.text.LongTextValidator()]),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='description',
+            model_name="accountrequest",
+            name="description",
             field=models.TextField(max_length=4000, validators=[core.text.LongTextValidator()]),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='identification_text',
+            model_name="accountrequest",
+            name="identification_text",
             field=models.TextField(max_length=1000, validators=[core.text.LongTextValidator()]),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='intended_audience',
+            model_name="accountrequest",
+            name="intended_audience",
             field=models.CharField(max_length=200, validators=[core.text.SingleLineValidator()]),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='mission_alignment',
+            model_name="accountrequest",
+            name="mission_alignment",
             field=models.TextField(blank=True, max_length=2000, validators=[core.text.LongTextValidator()]),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='public_justification',
+            model_name="accountrequest",
+            name="public_justification",
             field=models.TextField(blank=True, max_length=2000, validators=[core.text.LongTextValidator()]),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='title',
-            field=models.CharField(help_text='e.g. “Room 12 Grade 5 class page”.', max_length=120, validators=[core.text.SingleLineValidator()], verbose_name='site name'),
+            model_name="accountrequest",
+            name="title",
+            field=models.CharField(
+                help_text="e.g. “Room 12 Grade 5 class page”.",
+                max_length=120,
+                validators=[core.text.SingleLineValidator()],
+                verbose_name="site name",
+            ),
         ),
     ]

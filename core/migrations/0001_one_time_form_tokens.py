@@ -4,25 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='FormSubmission',
+            name="FormSubmission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=64, unique=True)),
-                ('user_id', models.BigIntegerField(blank=True, null=True)),
-                ('view', models.CharField(help_text='The view that handled the first submission.', max_length=200)),
-                ('target', models.CharField(blank=True, help_text='Where the first submission was sent.', max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.CharField(max_length=64, unique=True)),
+                ("user_id", models.BigIntegerField(blank=True, null=True)),
+                ("view", models.CharField(help_text="The view that handled the first submission.", max_length=200)),
+                (
+                    "target",
+                    models.CharField(blank=True, help_text="Where the first submission was sent.", max_length=500),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
     ]

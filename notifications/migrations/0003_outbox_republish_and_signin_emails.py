@@ -4,25 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_sweep_run'),
+        ("notifications", "0002_sweep_run"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='email_only',
-            field=models.BooleanField(default=False, help_text='A sign-in e-mail (password reset, address confirmation): not listed in the portal; its text, which holds a one-time link, is not shown here and is erased once sent.'),
+            model_name="notification",
+            name="email_only",
+            field=models.BooleanField(
+                default=False,
+                help_text="A sign-in e-mail (password reset, address confirmation): not listed in the portal; its text, which holds a one-time link, is not shown here and is erased once sent.",
+            ),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='email_queued_at',
+            model_name="notification",
+            name="email_queued_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='email_to',
-            field=models.EmailField(blank=True, help_text="Where the e-mail goes when not to the recipient's own address (a new address to confirm).", max_length=254),
+            model_name="notification",
+            name="email_to",
+            field=models.EmailField(
+                blank=True,
+                help_text="Where the e-mail goes when not to the recipient's own address (a new address to confirm).",
+                max_length=254,
+            ),
         ),
     ]

@@ -5,50 +5,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outreach', '0002_inquiry_registry_entry'),
+        ("outreach", "0002_inquiry_registry_entry"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='inquiryupdate',
-            name='note',
+            model_name="inquiryupdate",
+            name="note",
             field=models.TextField(blank=True, max_length=4000, validators=[core.text.LongTextValidator()]),
         ),
         migrations.AlterField(
-            model_name='mediainquiry',
-            name='contact_details',
-            field=models.CharField(blank=True, help_text='E-mail address, phone number or handle.', max_length=200, validators=[core.text.SingleLineValidator()], verbose_name='how to reach them'),
+            model_name="mediainquiry",
+            name="contact_details",
+            field=models.CharField(
+                blank=True,
+                help_text="E-mail address, phone number or handle.",
+                max_length=200,
+                validators=[core.text.SingleLineValidator()],
+                verbose_name="how to reach them",
+            ),
         ),
         migrations.AlterField(
-            model_name='mediainquiry',
-            name='contact_name',
-            field=models.CharField(max_length=200, validators=[core.text.SingleLineValidator()], verbose_name='contact person'),
+            model_name="mediainquiry",
+            name="contact_name",
+            field=models.CharField(
+                max_length=200, validators=[core.text.SingleLineValidator()], verbose_name="contact person"
+            ),
         ),
         migrations.AlterField(
-            model_name='mediainquiry',
-            name='outlet',
-            field=models.CharField(help_text='Newspaper, station, blog or publication.', max_length=200, validators=[core.text.SingleLineValidator()], verbose_name='media outlet'),
+            model_name="mediainquiry",
+            name="outlet",
+            field=models.CharField(
+                help_text="Newspaper, station, blog or publication.",
+                max_length=200,
+                validators=[core.text.SingleLineValidator()],
+                verbose_name="media outlet",
+            ),
         ),
         migrations.AlterField(
-            model_name='mediainquiry',
-            name='question',
-            field=models.TextField(max_length=4000, validators=[core.text.LongTextValidator()], verbose_name='what they asked'),
+            model_name="mediainquiry",
+            name="question",
+            field=models.TextField(
+                max_length=4000, validators=[core.text.LongTextValidator()], verbose_name="what they asked"
+            ),
         ),
         migrations.AlterField(
-            model_name='mediainquiry',
-            name='received_via',
-            field=models.CharField(blank=True, help_text='Or describe the site, e.g. “@ridgeview_gr5 on Instagram”.', max_length=300, validators=[core.text.SingleLineValidator()], verbose_name='site or account'),
+            model_name="mediainquiry",
+            name="received_via",
+            field=models.CharField(
+                blank=True,
+                help_text="Or describe the site, e.g. “@ridgeview_gr5 on Instagram”.",
+                max_length=300,
+                validators=[core.text.SingleLineValidator()],
+                verbose_name="site or account",
+            ),
         ),
         migrations.AlterField(
-            model_name='schoolevent',
-            name='location',
-            field=models.CharField(blank=True, help_text='e.g. Gym, library.', max_length=200, validators=[core.text.SingleLineValidator()]),
+            model_name="schoolevent",
+            name="location",
+            field=models.CharField(
+                blank=True, help_text="e.g. Gym, library.", max_length=200, validators=[core.text.SingleLineValidator()]
+            ),
         ),
         migrations.AlterField(
-            model_name='schoolevent',
-            name='title',
-            field=models.CharField(help_text='e.g. “Winter concert”, “Grade 5 assembly”.', max_length=200, validators=[core.text.SingleLineValidator()]),
+            model_name="schoolevent",
+            name="title",
+            field=models.CharField(
+                help_text="e.g. “Winter concert”, “Grade 5 assembly”.",
+                max_length=200,
+                validators=[core.text.SingleLineValidator()],
+            ),
         ),
     ]
