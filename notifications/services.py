@@ -142,16 +142,19 @@ def _enqueue_email(notification_id: int) -> bool:
     return True
 
 
-def claim_for_publishing(limit: int = 500) -> list[int]:
+def claim_for_publishing(limit: int = 500, *, broker_started_at=None) -> list[int]:
     """The e-mails the flush should hand to the broker now, marked as handed over (one UPDATE).
 
-    Pending rows never handed over (the broker was down when they were created) or handed over more than
-    REPUBLISH_AFTER_SECONDS ago (the message may have been lost with the broker), and claims
-    abandoned by a dead worker. Two flushes at once do not both take a row: the UPDATE re-checks
-    the condition. Sending stays exactly-once either way (claim_for_sending).
+    Pending rows never handed over (the broker was down when they were created), handed over more
+    than REPUBLISH_AFTER_SECONDS ago, or handed over before `broker_started_at` (a broker restarted
+    without persistence lost their messages), and claims abandoned by a dead worker. Two flushes at
+    once do not both take a row: the UPDATE re-checks the condition. Sending stays exactly-once
+    either way (claim_for_sending).
     """
     now = timezone.now()
     cutoff = now - timezone.timedelta(seconds=REPUBLISH_AFTER_SECONDS)
+    if broker_started_at is not None:
+        cutoff = max(cutoff, min(broker_started_at, now))
     due = (
         Q(email_status=Notification.EmailStatus.PENDING)
         & (Q(email_queued_at__lt=cutoff) | Q(email_queued_at__isnull=True))

@@ -157,3 +157,22 @@ def test_each_reminder_is_new_already_sent_or_skipped_with_why(teacher, colleagu
     assert lines[0].startswith("already sent (notification ") and "teacher@sd.example" in lines[0]
     assert lines[1] == "new: colleague@sd.example: Reminder for colleague@sd.example"
     assert lines[2] == "skipped (account inactive): principal@sd.example: Reminder for principal@sd.example"
+
+
+def test_after_a_broker_restart_what_was_queued_before_it_is_published_again_at_once(teacher):
+    before = create_notification(recipient=teacher, kind="t", subject="queued before the restart", body="b")
+    after = create_notification(recipient=teacher, kind="t", subject="queued after the restart", body="b")
+    now = timezone.now()
+    Notification.objects.filter(pk=before.pk).update(email_queued_at=now - timedelta(seconds=20))
+    Notification.objects.filter(pk=after.pk).update(email_queued_at=now - timedelta(seconds=5))
+    assert claim_for_publishing() == []  # without a restart, both are too fresh to publish again
+    assert claim_for_publishing(broker_started_at=now - timedelta(seconds=10)) == [before.pk]
+
+
+def test_the_broker_start_time_is_unknown_on_the_file_system_broker(settings):
+    from notifications.tasks import broker_started_at
+
+    if settings.REDIS_URL:
+        assert broker_started_at() <= timezone.now()
+    else:
+        assert broker_started_at() is None
