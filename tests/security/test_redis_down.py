@@ -36,8 +36,9 @@ def test_sign_in_works_with_redis_down(client):
 
 def test_failed_sign_ins_are_still_rate_limited_with_redis_down(client):
     UserFactory(email="victim@sd.example")
+    wrong = {"login": "victim@sd.example", "password": "guess"}
     for _ in range(5):
-        assert client.post(reverse("account_login"), {"login": "victim@sd.example", "password": "guess"}).status_code == 200
+        assert client.post(reverse("account_login"), wrong).status_code == 200
     response = client.post(reverse("account_login"), {"login": "victim@sd.example", "password": TEST_PASSWORD})
     assert "_auth_user_id" not in client.session
     assert "Too many failed login attempts" in response.content.decode()
