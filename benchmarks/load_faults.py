@@ -137,7 +137,7 @@ def environment(args, work: Path, mail_dir: Path, web_port: int) -> dict:
         VAR_DIR=str(work / "var"),
         EMAIL_BACKEND="benchmarks.mail_files.FileEmailBackend",
         LOAD_MAIL_DIR=str(mail_dir),
-        LOAD_MAIL_SECONDS="0.3",  # slow enough that a killed worker is often caught mid-send
+        LOAD_MAIL_SECONDS="0.1",  # a killed worker may be caught mid-send
         DISTRICT_EMAIL_DOMAINS="sd.example",
         PORTAL_BASE_URL=f"http://127.0.0.1:{web_port}",
         # Short, so that the faults heal within the run: an unacknowledged message of a killed worker
@@ -401,7 +401,7 @@ def faults(seconds, worker: Process, redis: Process, stop, events, moments):
 
         moments["redis_back"] = timezone.now()
         note("Redis started again")
-    if at(0.65):
+    if at(0.8):
         worker.stop(signal.SIGKILL)
         note("worker killed (SIGKILL)")
         time.sleep(5)
@@ -552,7 +552,9 @@ def main() -> int:
     web = Process(
         "web",
         [py, "-m", "gunicorn", "governance.wsgi", "--bind", f"127.0.0.1:{web_port}", "--workers",
-         str(args.web_workers), "--threads", "4", "--worker-class", "gthread", "--timeout", "90"],
+         str(args.web_workers), "--threads", "4", "--worker-class", "gthread", "--timeout", "90",
+         # Idle connections stay open longer than a client pauses (as behind a proxy): no keep-alive race.
+         "--keep-alive", "30"],
         env,
         logs,
     )  # fmt: skip
