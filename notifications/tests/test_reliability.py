@@ -176,3 +176,15 @@ def test_the_broker_start_time_is_unknown_on_the_file_system_broker(settings):
         assert broker_started_at() <= timezone.now()
     else:
         assert broker_started_at() is None
+
+
+def test_a_worker_that_reconnects_to_the_broker_queues_an_outbox_flush_at_once(monkeypatch):
+    from governance.celery import app
+    from notifications import tasks
+    from notifications.worker import FlushOutboxOnConnect
+
+    queued = []
+    monkeypatch.setattr(tasks.flush_outbox, "apply_async", lambda **kwargs: queued.append(kwargs))
+    FlushOutboxOnConnect(parent=None).start(consumer=None)
+    assert queued == [{"countdown": 1}]
+    assert "notifications.worker:FlushOutboxOnConnect" in app.steps["consumer"]
