@@ -12,6 +12,7 @@ from django import forms
 from accounts.selectors import units_employing
 from accounts.validators import district_domains_text, validate_district_email
 from catalogue.models import Platform
+from core.text import SingleLineFieldsMixin
 
 from . import rules
 from .acknowledgements import STATEMENTS
@@ -61,11 +62,12 @@ def initial_values(user) -> dict:
     return initial
 
 
-class AccountRequestForm(forms.ModelForm):
+class AccountRequestForm(SingleLineFieldsMixin, forms.ModelForm):
     """One page: where, what for, who for, comments, identity of the site, and the statements.
 
     `intent` is DRAFT (save what there is, incomplete is fine) or SUBMIT (every rule and every
-    statement). In both cases nothing that breaks a rule is ever saved.
+    statement). In both cases nothing that breaks a rule is ever saved. One-line fields (the site
+    name, the audience...) refuse line breaks and control characters (SingleLineFieldsMixin).
     """
 
     DRAFT = "draft"
@@ -274,7 +276,7 @@ class AccountRequestForm(forms.ModelForm):
         pass
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(SingleLineFieldsMixin, forms.Form):
     """The approver's decision; a comment is required to reject or to ask for changes."""
 
     APPROVE = "approve"
@@ -310,7 +312,7 @@ class DecisionForm(forms.Form):
         return cleaned
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(SingleLineFieldsMixin, forms.Form):
     reason = forms.CharField(
         label="Reason (optional)",
         required=False,

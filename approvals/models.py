@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.text import validate_long_text, validate_single_line
+
 from .acknowledgements import CODE_CHOICES
 
 
@@ -47,7 +49,9 @@ class AccountRequest(models.Model):
     platform = models.ForeignKey("catalogue.Platform", on_delete=models.PROTECT, related_name="account_requests")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
 
-    title = models.CharField("site name", max_length=120, help_text="e.g. “Room 12 Grade 5 class page”.")
+    title = models.CharField(
+        "site name", max_length=120, validators=[validate_single_line], help_text="e.g. “Room 12 Grade 5 class page”."
+    )
     school_based = models.BooleanField(
         "school-based site",
         default=True,
@@ -55,14 +59,15 @@ class AccountRequest(models.Model):
         "(§1.2.1); others must align with the district's mission (§1.2.2).",
     )
     purpose = models.CharField(max_length=20, choices=Purpose.choices, blank=True)
-    mission_alignment = models.TextField(blank=True)
-    description = models.TextField()
-    intended_audience = models.CharField(max_length=200)
+    # Free text has a ceiling (a 1 MB description used to be accepted) and no control characters.
+    mission_alignment = models.TextField(blank=True, max_length=2000, validators=[validate_long_text])
+    description = models.TextField(max_length=4000, validators=[validate_long_text])
+    intended_audience = models.CharField(max_length=200, validators=[validate_single_line])
     network = models.CharField(max_length=10, choices=Network.choices, default=Network.PRIVATE)
-    public_justification = models.TextField(blank=True)
+    public_justification = models.TextField(blank=True, max_length=2000, validators=[validate_long_text])
     comment_setting = models.CharField(max_length=10, choices=Comments.choices, default=Comments.OFF)
     account_email = models.EmailField("district e-mail for the account")
-    identification_text = models.TextField()
+    identification_text = models.TextField(max_length=1000, validators=[validate_long_text])
     school_website_url = models.URLField("link to the school or unit website")
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -72,7 +77,7 @@ class AccountRequest(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    decision_comment = models.TextField(blank=True)
+    decision_comment = models.TextField(blank=True, max_length=4000, validators=[validate_long_text])
     # Statements ticked while the request is being written (code → version). They become
     # Acknowledgement rows, with their time, only when the request is submitted.
     draft_acknowledgements = models.JSONField(default=dict, blank=True)

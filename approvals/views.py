@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import is_approver, units_employing
 from audit.models import AuditEvent
 from catalogue.models import Platform
+from core.once import one_time_form
 
 from . import selectors, services
 from .acknowledgements import STATEMENTS
@@ -182,6 +183,7 @@ def _save_and_maybe_submit(request, form, account_request=None):
 
 
 @login_required
+@one_time_form("request")
 def create(request):
     if not units_employing(request.user).exists():
         messages.info(
@@ -202,6 +204,7 @@ def create(request):
 
 
 @login_required
+@one_time_form("request")
 def edit(request, pk: int):
     account_request = _get_own(request, pk)
     if not account_request.is_editable:
@@ -254,6 +257,7 @@ def detail(request, pk: int):
 
 @login_required
 @require_POST
+@one_time_form("request")
 def submit(request, pk: int):
     account_request = _get_own(request, pk)
     try:
@@ -290,6 +294,7 @@ DECISIONS = {
 
 
 @login_required
+@one_time_form("decision")
 def decide(request, pk: int):
     """The decision page: the whole request, its statements, and approve / ask for changes / reject."""
     account_request = _get_visible(request, pk)

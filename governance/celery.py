@@ -9,3 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
 app = Celery("governance")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# A worker that (re)connects to the broker flushes the outbox at once (notifications/worker.py).
+app.steps["consumer"].add("notifications.worker:FlushOutboxOnConnect")

@@ -135,8 +135,20 @@ REDIS_URL = env("REDIS_URL", default="")
 # Cache (sessions' rate limits, allauth's rate limits): Redis when configured; a separate database
 # index from the broker is advisable (CACHE_REDIS_URL), since the test suite flushes the cache.
 CACHE_REDIS_URL = env("CACHE_REDIS_URL", default=REDIS_URL)
+
+
+def redis_cache(url: str) -> dict:
+    """The cache on Redis, resilient: when Redis is unreachable, each process carries on with its own
+    memory (core.cache), so pages answer and rate limits limit per process (README, "Redis down")."""
+    return {
+        "BACKEND": "core.cache.ResilientRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "retry_after": 5},
+    }
+
+
 if CACHE_REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_REDIS_URL}}
+    CACHES = {"default": redis_cache(CACHE_REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -156,7 +168,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "account_login"
 
 # --- django-allauth -------------------------------------------------------------------------
-ACCOUNT_ADAPTER = "accounts.adapters.DistrictAccountAdapter"
+# The district adapter (accounts.adapters), with its e-mails sent through the outbox.
+ACCOUNT_ADAPTER = "notifications.adapters.OutboxAccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.DistrictSocialAccountAdapter"
 ACCOUNT_FORMS = {"login": "accounts.forms.DistrictLoginForm", "signup": "accounts.forms.DistrictSignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -179,6 +192,9 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
 }
+# A password reset for an address nobody has mails nobody (the page answers the same either way):
+# every e-mail the portal sends has a recipient in the outbox (notifications).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="AP 1311 portal")
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
@@ -453,3 +469,5 @@ API = {
     # Use HTTP(S)_PROXY from the environment for deliveries (a district egress proxy).
     "WEBHOOK_TRUST_ENV": env.bool("WEBHOOK_TRUST_ENV", default=False),
 }
+# One-time form tokens (core.once): how long a used token is remembered.
+FORM_TOKEN_RETENTION_DAYS = env.int("FORM_TOKEN_RETENTION_DAYS", default=30)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.once import one_time_form
 from registry.models import RegistryEntry
 
 from . import periods, services
@@ -17,6 +18,7 @@ from .models import CheckIn
 
 @login_required
 @require_POST
+@one_time_form("check-in")
 def checkin(request, pk: int):
     """One click from the portal: "I checked the comments" for today's (or this week's) period."""
     try:

@@ -13,8 +13,14 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["recipient__email", "subject", "kind"]
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    exclude = ["body"]
+    readonly_fields = [f.name for f in Notification._meta.fields if f.name != "body"] + ["text"]
     actions = ["retry_email"]
+
+    @admin.display(description="Body")
+    def text(self, obj):
+        # A sign-in e-mail holds a one-time link (password reset, address confirmation): never shown.
+        return "(A sign-in e-mail: its text is not shown.)" if obj.email_only else obj.body
 
     def has_add_permission(self, request):
         return False

@@ -34,6 +34,18 @@ class Notification(models.Model):
     email_claimed_at = models.DateTimeField(null=True, blank=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
     email_last_error = models.CharField(max_length=500, blank=True)
+    # When the send task was last handed to the broker (None: never, e.g. the broker was down). The
+    # minutely flush re-publishes what is still pending a while after this (issue 12).
+    email_queued_at = models.DateTimeField(null=True, blank=True)
+    email_to = models.EmailField(
+        blank=True,
+        help_text="Where the e-mail goes when not to the recipient's own address (a new address to confirm).",
+    )
+    email_only = models.BooleanField(
+        default=False,
+        help_text="A sign-in e-mail (password reset, address confirmation): not listed in the portal; its text, "
+        "which holds a one-time link, is not shown here and is erased once sent.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -45,6 +57,10 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def email_address(self) -> str:
+        return self.email_to or self.recipient.email
 
 
 class SweepRun(models.Model):

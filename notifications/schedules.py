@@ -20,8 +20,15 @@ SCHEDULES: list[Schedule] = [
     Schedule(
         name="Deliver waiting e-mails (outbox)",
         task="notifications.tasks.flush_outbox",
-        description="Sends notifications whose e-mail is still waiting, e.g. after a broker or SMTP outage.",
-        every_minutes=5,
+        description="Sends notifications whose e-mail is still waiting, e.g. after a broker or SMTP outage: "
+        "within a minute of the broker coming back.",
+        every_minutes=1,
+    ),
+    Schedule(
+        name="Forget used one-time form tokens",
+        task="core.tasks.purge_form_tokens",
+        description="Deletes one-time form tokens (double-submit protection) older than FORM_TOKEN_RETENTION_DAYS.",
+        crontab={"minute": "15", "hour": "3"},
     ),
     Schedule(
         name="Comment moderation reminders and escalations (§1.4.3)",

@@ -12,6 +12,9 @@ from django.template import engines
 from django.template.loader import select_template
 from django.utils import timezone
 
+from core.text import clean_text
+from core.text import one_line as one_line
+
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -21,6 +24,12 @@ MAX_EMAIL_ATTEMPTS = 8
 # A claim older than this is considered abandoned (worker killed mid-send) and may be retried.
 # settings.PORTAL["STALE_CLAIM_SECONDS"] (environment: STALE_CLAIM_SECONDS) overrides this default.
 STALE_CLAIM_SECONDS = 600
+# The minutely flush (flush_outbox) publishes every pending e-mail never handed to the broker (it was
+# down), and re-publishes one still pending this long after it was (its message may have been lost
+# with a restarted broker). A task that finds its row already claimed does nothing.
+REPUBLISH_AFTER_SECONDS = 45
+MAX_URL_LENGTH = 500
+ERASED_BODY = "(Erased once sent: it held a one-time sign-in link.)"
 
 
 def _stale_claim_cutoff():
@@ -41,11 +50,6 @@ def render_notification(kind: str, context: Mapping[str, Any] | None = None) -> 
     subject = engine.get_template(f"notifications/{kind}/subject.txt").render(context)
     body = engine.get_template(f"notifications/{kind}/body.txt").render(context)
     return one_line(subject)[:200], body.strip()
-
-
-def one_line(text: str) -> str:
-    """Any whitespace run (line breaks included) becomes one space; control characters go."""
-    return " ".join("".join(ch if ch.isprintable() or ch.isspace() else " " for ch in text or "").split())
 
 
 def notify(
@@ -70,19 +74,41 @@ def notify(
 
 
 def create_notification(
-    *, recipient, kind: str, subject: str, body: str, url: str = "", dedupe_key: str | None = None, email: bool = True
+    *,
+    recipient,
+    kind: str,
+    subject: str,
+    body: str,
+    url: str = "",
+    dedupe_key: str | None = None,
+    email: bool = True,
+    email_to: str = "",
+    email_only: bool = False,
 ) -> Notification | None:
-    """The outbox row for an already rendered notification (see notify and the sweeps)."""
+    """The outbox row for an already rendered notification (see notify and the sweeps).
+
+    Whatever the text, the row can be stored and its e-mail sent: the subject becomes one line
+    (a line break in a header would stop the e-mail), subject and body lose NUL and other control
+    characters, and a link too long to store is dropped rather than failing the caller's transaction.
+    `email_to` sends the e-mail to another address than the recipient's own; `email_only` keeps it
+    out of the portal's list (sign-in e-mails, see accounts.adapters).
+    """
     if not recipient.is_active:
         return None
+    url = url or ""
+    if len(url) > MAX_URL_LENGTH:
+        logger.warning("Dropping a %s-character link from a %s notification", len(url), kind)
+        url = ""
     fields = dict(
         recipient=recipient,
-        kind=kind,
+        kind=kind[:60],
         subject=one_line(subject)[:200],
-        body=body,
+        body=clean_text(body),
         url=url,
         dedupe_key=dedupe_key,
         email_status=Notification.EmailStatus.PENDING if email else Notification.EmailStatus.SKIPPED,
+        email_to=email_to,
+        email_only=email_only,
     )
     if dedupe_key:
         try:
@@ -97,13 +123,46 @@ def create_notification(
     return notification
 
 
-def _enqueue_email(notification_id: int) -> None:
+def _enqueue_email(notification_id: int) -> bool:
+    """Hand the send task to the broker. Never raises: when the broker is down the row stays
+    pending (email_queued_at empty) and the minutely flush sends it once the broker is back."""
     from .tasks import send_notification_email
 
     try:
         send_notification_email.delay(notification_id)
-    except Exception:  # broker down: the row stays pending and the outbox sweep sends it later
+    except Exception:  # broker down: the row stays pending and the outbox flush sends it later
         logger.warning("Broker unavailable; notification %s stays in the outbox", notification_id)
+        return False
+    Notification.objects.filter(pk=notification_id, email_status=Notification.EmailStatus.PENDING).update(
+        email_queued_at=timezone.now()
+    )
+    return True
+
+
+def claim_for_publishing(limit: int = 500, *, broker_started_at=None) -> list[int]:
+    """The e-mails the flush should hand to the broker now, marked as handed over (one UPDATE).
+
+    Pending rows never handed over (the broker was down when they were created), handed over more
+    than REPUBLISH_AFTER_SECONDS ago, or handed over before `broker_started_at` (a broker restarted
+    without persistence lost their messages), and claims abandoned by a dead worker. Two flushes at
+    once do not both take a row: the UPDATE re-checks the condition. Sending stays exactly-once
+    either way (claim_for_sending).
+    """
+    now = timezone.now()
+    cutoff = now - timezone.timedelta(seconds=REPUBLISH_AFTER_SECONDS)
+    if broker_started_at is not None:
+        cutoff = max(cutoff, min(broker_started_at, now))
+    due = (
+        Q(email_status=Notification.EmailStatus.PENDING)
+        & (Q(email_queued_at__lt=cutoff) | Q(email_queued_at__isnull=True))
+    ) | Q(email_status=Notification.EmailStatus.SENDING, email_claimed_at__lt=_stale_claim_cutoff())
+    ids = list(Notification.objects.filter(due).order_by("id").values_list("id", flat=True)[:limit])
+    if not ids:
+        return []
+    Notification.objects.filter(due, pk__in=ids).update(email_queued_at=now)
+    return list(
+        Notification.objects.filter(pk__in=ids, email_queued_at=now).order_by("id").values_list("id", flat=True)
+    )
 
 
 def claim_for_sending(notification_id: int) -> bool:
@@ -147,11 +206,12 @@ def deliver_email(notification_id: int) -> bool:
             type(error).__name__,
         )
         raise
-    Notification.objects.filter(pk=notification_id).update(
-        email_status=Notification.EmailStatus.SENT, email_sent_at=timezone.now(), email_last_error=""
-    )
+    sent = {"email_status": Notification.EmailStatus.SENT, "email_sent_at": timezone.now(), "email_last_error": ""}
+    if notification.email_only:
+        sent["body"] = ERASED_BODY  # the one-time link is not kept once it went out
+    Notification.objects.filter(pk=notification_id).update(**sent)
     logger.info(
-        "Sent %s e-mail to %s (notification %s)", notification.kind, notification.recipient.email, notification_id
+        "Sent %s e-mail to %s (notification %s)", notification.kind, notification.email_address, notification_id
     )
     return True
 
@@ -163,9 +223,7 @@ def email_message(notification: Notification) -> EmailMultiAlternatives:
     context = {"notification": notification, "link": link, "site_name": SITE_NAME}
     text = engines["text"].get_template("notifications/email.txt").render(context)
     html = select_template([f"notifications/{notification.kind}/body.html", "notifications/email.html"]).render(context)
-    message = EmailMultiAlternatives(
-        subject=one_line(notification.subject), body=text, to=[notification.recipient.email]
-    )
+    message = EmailMultiAlternatives(subject=one_line(notification.subject), body=text, to=[notification.email_address])
     message.attach_alternative(html, "text/html")
     return message
 

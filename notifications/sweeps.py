@@ -18,6 +18,9 @@ Algorithm of a sweep:
 3. For each recipient, plan one notification (`Planned.of`, rendered from the kind's templates)
    with a dedupe key; in dry-run mode, only collect what would be sent.
 4. `deliver` creates the notifications and records a SweepRun with the counts, for district admins.
+   Each planned reminder ends with an outcome: new (created now), already sent (its dedupe key was
+   used by an earlier run, which is named), or skipped with the reason (the person's account is
+   inactive). A dry run says "would send" instead of "new".
 """
 
 import logging
@@ -33,7 +36,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from accounts.models import Membership, User
 
-from .models import SweepRun
+from .models import Notification, SweepRun
 from .services import create_notification, render_notification
 
 logger = logging.getLogger(__name__)
@@ -49,6 +52,8 @@ class Planned:
     body: str
     url: str
     dedupe_key: str
+    outcome: str = ""  # NEW, ALREADY_SENT, SKIPPED or WOULD_SEND, once delivered
+    detail: str = ""  # which earlier notification, or why it was skipped
 
     @classmethod
     def of(cls, *, recipient: User, kind: str, context: Mapping[str, Any], url: str, dedupe_key: str) -> "Planned":
@@ -65,7 +70,26 @@ class SweepResult:
     counts: dict = field(default_factory=dict)
 
     def lines(self) -> list[str]:
-        return [f"{p.recipient.email}: {p.subject}" for p in self.planned]
+        """One line per planned reminder: what happened to it, for whom, and its subject."""
+        lines = []
+        for p in self.planned:
+            outcome = f"{p.outcome} ({p.detail})" if p.detail else p.outcome or "planned"
+            lines.append(f"{outcome}: {p.recipient.email}: {p.subject}")
+        return lines
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for p in self.planned if p.outcome == outcome)
+
+    def summary(self) -> dict:
+        return {
+            "planned": len(self.planned),
+            "created": self.created,
+            "already_sent": self.count(ALREADY_SENT),
+            "skipped": self.count(SKIPPED),
+        }
+
+
+NEW, ALREADY_SENT, SKIPPED, WOULD_SEND = "new", "already sent", "skipped", "would send"
 
 
 Planner = Callable[[date], SweepResult]
@@ -104,10 +128,17 @@ def moment_of(day: date) -> datetime:
 
 
 def deliver(result: SweepResult, *, dry_run: bool) -> SweepResult:
-    """Create the planned notifications (unless dry-run) and record the run."""
+    """Create the planned notifications (unless dry-run), give each its outcome, record the run."""
     with transaction.atomic():
-        if not dry_run:
-            for p in result.planned:
+        earlier = _earlier_notifications(result.planned)
+        for p in result.planned:
+            if not p.recipient.is_active:
+                p.outcome, p.detail = SKIPPED, "account inactive"
+            elif p.dedupe_key in earlier:
+                p.outcome, p.detail = ALREADY_SENT, earlier[p.dedupe_key]
+            elif dry_run:
+                p.outcome = WOULD_SEND
+            else:
                 created = create_notification(
                     recipient=p.recipient,
                     kind=p.kind,
@@ -116,23 +147,40 @@ def deliver(result: SweepResult, *, dry_run: bool) -> SweepResult:
                     url=p.url,
                     dedupe_key=p.dedupe_key,
                 )
+                # None here: a run at the same moment created it first (the unique dedupe key).
+                p.outcome, p.detail = (NEW, "") if created is not None else (ALREADY_SENT, "by a concurrent run")
                 result.created += created is not None
         SweepRun.objects.create(
             name=result.name,
             for_date=result.day,
             dry_run=dry_run,
             finished_at=timezone.now(),
-            counts={**result.counts, "planned": len(result.planned), "created": result.created},
+            counts={**result.counts, **result.summary()},
         )
+    summary = result.summary()
     logger.info(
-        "Sweep %s for %s: %s planned, %s created%s",
+        "Sweep %s for %s: %s planned, %s new, %s already sent, %s skipped%s",
         result.name,
         result.day,
-        len(result.planned),
-        result.created,
+        summary["planned"],
+        summary["created"],
+        summary["already_sent"],
+        summary["skipped"],
         " (dry run)" if dry_run else "",
     )
     return result
+
+
+def _earlier_notifications(planned: list[Planned]) -> dict[str, str]:
+    """dedupe key → the earlier notification that used it ("notification 12 of 2026-11-28 07:30, e-mail sent")."""
+    keys = [p.dedupe_key for p in planned if p.dedupe_key]
+    found = {}
+    for key, pk, created_at, status in Notification.objects.filter(dedupe_key__in=keys).values_list(
+        "dedupe_key", "pk", "created_at", "email_status"
+    ):
+        when = timezone.localtime(created_at).strftime("%Y-%m-%d %H:%M")
+        found[key] = f"notification {pk} of {when}, e-mail {Notification.EmailStatus(status).label.lower()}"
+    return found
 
 
 def run_sweep(name: str, *, day: date | None = None, dry_run: bool = False) -> SweepResult:

@@ -1,6 +1,9 @@
 """Thin Celery wrappers: take ids, call services."""
 
-from celery import shared_task
+from datetime import timedelta
+
+from celery import current_app, shared_task
+from django.utils import timezone
 
 from . import services, sweeps
 
@@ -17,10 +20,21 @@ def send_notification_email(self, notification_id: int) -> bool:
     return services.deliver_email(notification_id)
 
 
+def broker_started_at():
+    """When the Redis broker last started (None for another broker, or when it cannot be asked)."""
+    try:
+        with current_app.connection_for_read() as connection:
+            uptime = connection.default_channel.client.info("server")["uptime_in_seconds"]
+    except Exception:  # the file-system broker has no server to ask
+        return None
+    return timezone.now() - timedelta(seconds=int(uptime))
+
+
 @shared_task
 def flush_outbox() -> int:
-    """Queue every notification still waiting (after a broker outage, or abandoned mid-send)."""
-    ids = services.pending_email_ids()
+    """Every minute: hand the broker each e-mail still waiting (after a broker outage, a message lost
+    with a restarted broker, or a claim abandoned mid-send). See services.claim_for_publishing."""
+    ids = services.claim_for_publishing(broker_started_at=broker_started_at())
     for notification_id in ids:
         send_notification_email.delay(notification_id)
     return len(ids)
@@ -28,6 +42,6 @@ def flush_outbox() -> int:
 
 @shared_task
 def run_sweep(name: str) -> dict:
-    """Run one reminder sweep for today (district time). Safe to run twice or late."""
-    result = sweeps.run_sweep(name)
-    return {"planned": len(result.planned), "created": result.created}
+    """Run one reminder sweep for today (district time). Safe to run twice or late.
+    Returns the counts: planned, created (new), already_sent, skipped."""
+    return sweeps.run_sweep(name).summary()

@@ -11,7 +11,7 @@ from .models import Notification
 
 @login_required
 def notification_list(request):
-    qs = Notification.objects.filter(recipient=request.user)
+    qs = Notification.objects.filter(recipient=request.user, email_only=False)
     if request.GET.get("unread") == "1":
         qs = qs.filter(read_at__isnull=True)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from consent import rules as consent_rules
 from consent import selectors as consent_selectors
+from core.text import SingleLineFieldsMixin
 
 from . import selectors
 from .models import MediaInquiry, SchoolEvent
@@ -27,7 +28,7 @@ def _within_reach(value):
     return value
 
 
-class InquiryForm(forms.ModelForm):
+class InquiryForm(SingleLineFieldsMixin, forms.ModelForm):
     """§1.5.1: what reached the employee and when the outlet needs an answer."""
 
     class Meta:
@@ -69,7 +70,7 @@ class InquiryForm(forms.ModelForm):
         return cleaned
 
 
-class InquiryNoteForm(forms.Form):
+class InquiryNoteForm(SingleLineFieldsMixin, forms.Form):
     note = forms.CharField(
         label="Note for the employee",
         required=False,
@@ -89,7 +90,7 @@ def _as_on_roster(names: list[str], known: list[str]) -> tuple[list[str], list[s
     return [by_lower.get(n.lower(), n) for n in names], [n for n in names if n.lower() not in by_lower]
 
 
-class EventForm(forms.ModelForm):
+class EventForm(SingleLineFieldsMixin, forms.ModelForm):
     """§3.1: an assembly or event to which parents are invited."""
 
     classes = forms.CharField(

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.text import validate_long_text, validate_single_line
+
 
 class MediaInquiry(models.Model):
     """A question from the media that reached an employee through a professional site (§1.5.1).
@@ -42,14 +44,24 @@ class MediaInquiry(models.Model):
         "site or account",
         max_length=300,
         blank=True,
+        validators=[validate_single_line],
         help_text="Or describe the site, e.g. “@ridgeview_gr5 on Instagram”.",
     )
-    outlet = models.CharField("media outlet", max_length=200, help_text="Newspaper, station, blog or publication.")
-    contact_name = models.CharField("contact person", max_length=200)
-    contact_details = models.CharField(
-        "how to reach them", max_length=200, blank=True, help_text="E-mail address, phone number or handle."
+    outlet = models.CharField(
+        "media outlet",
+        max_length=200,
+        validators=[validate_single_line],
+        help_text="Newspaper, station, blog or publication.",
     )
-    question = models.TextField("what they asked")
+    contact_name = models.CharField("contact person", max_length=200, validators=[validate_single_line])
+    contact_details = models.CharField(
+        "how to reach them",
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="E-mail address, phone number or handle.",
+    )
+    question = models.TextField("what they asked", max_length=4000, validators=[validate_long_text])
     deadline = models.DateTimeField(help_text="When the outlet wants an answer (district time).")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
 
@@ -114,7 +126,7 @@ class InquiryUpdate(models.Model):
 
     inquiry = models.ForeignKey(MediaInquiry, on_delete=models.CASCADE, related_name="updates")
     action = models.CharField(max_length=20, choices=Action.choices)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=4000, validators=[validate_long_text])
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -133,9 +145,13 @@ class SchoolEvent(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="school_events")
-    title = models.CharField(max_length=200, help_text="e.g. “Winter concert”, “Grade 5 assembly”.")
+    title = models.CharField(
+        max_length=200, validators=[validate_single_line], help_text="e.g. “Winter concert”, “Grade 5 assembly”."
+    )
     starts_at = models.DateTimeField("starts", db_index=True, help_text="District time.")
-    location = models.CharField(max_length=200, blank=True, help_text="e.g. Gym, library.")
+    location = models.CharField(
+        max_length=200, blank=True, validators=[validate_single_line], help_text="e.g. Gym, library."
+    )
     # Who takes part, as the school's consent roster names them (§1.3.6): the organiser's reminder counts
     # how many of them have no photo consent.
     classes_taking_part = models.JSONField(default=list, blank=True, help_text="Class or homeroom names.")

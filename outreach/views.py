@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import OrgUnit
+from core.once import one_time_form
 
 from . import rules, selectors, services
 from .filters import EventFilter, InquiryFilter
@@ -48,6 +49,7 @@ def inquiry_list(request):
 
 
 @login_required
+@one_time_form("inquiry")
 def inquiry_create(request):
     if not selectors.units_for_logging(request.user).exists():
         raise PermissionDenied("Only staff of a school or department can log media inquiries.")
@@ -137,6 +139,7 @@ def event_list(request):
 
 
 @login_required
+@one_time_form("event")
 def event_create(request):
     if not selectors.units_for_events(request.user).exists():
         raise PermissionDenied("Only staff of a school can record its events.")
@@ -209,6 +212,7 @@ def event_cancel(request, pk: int):
 
 
 @login_required
+@one_time_form("confirmation")
 def attestation(request):
     user = request.user
     year = rules.current_school_year()

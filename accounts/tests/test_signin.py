@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from accounts.factories import TEST_PASSWORD, UserFactory
 from accounts.models import User
+from notifications.models import Notification
+from notifications.services import deliver_email
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +37,9 @@ def test_signup_with_district_email_requires_verification_before_sign_in(client)
     assert response["Location"] == reverse("account_email_verification_sent")
     user = User.objects.get(email="new.teacher@sd.example")
     assert not EmailAddress.objects.get(user=user).verified
+    # The confirmation e-mail waits in the outbox (sent after the request, retried on SMTP errors).
+    queued = Notification.objects.get(recipient=user, email_only=True)
+    assert mail.outbox == [] and deliver_email(queued.pk)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new.teacher@sd.example"]
     # Signing in before verifying does not reach the portal.
     client.logout()

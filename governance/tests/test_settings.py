@@ -64,7 +64,7 @@ def test_services_and_rules_come_from_the_environment(tmp_path):
     assert values["db"] == "django.db.backends.postgresql"
     assert values["db_name"] == "portal"
     assert values["broker"] == "redis://cache.internal:6379/2"
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "core.cache.ResilientRedisCache"  # Redis, with errors as misses (issue 12)
     assert values["tz"] == "America/Toronto"
     assert values["domains"] == ["sd99.ca", "staff.sd99.ca"]
 

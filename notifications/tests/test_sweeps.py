@@ -112,3 +112,12 @@ def test_digest_approver_who_left_is_skipped(old_requests, principal, principal_
     run_sweep("pending_approvals", day=date(2026, 11, 28))
     assert not Notification.objects.filter(recipient=principal).exists()
     assert Notification.objects.filter(recipient=other).exists()
+
+
+def test_the_command_no_longer_says_sent_for_reminders_already_sent(old_requests, principal, principal_b):
+    call_command("run_sweep", "pending_approvals", "--date", "2026-11-28", stdout=StringIO())
+    out = StringIO()
+    call_command("run_sweep", "pending_approvals", "--date", "2026-11-28", stdout=out)
+    text = out.getvalue()
+    assert "2 planned: 0 new, 2 already sent, 0 skipped" in text
+    assert "sent: principal" not in text and "already sent (notification " in text

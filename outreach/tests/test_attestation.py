@@ -140,7 +140,7 @@ def test_the_reminder_task_runs_the_sweep(staff):
     from notifications.tasks import run_sweep
 
     with time_machine.travel(local(2026, 9, 1, 7, 30), tick=False):
-        assert run_sweep("attestations") == {"planned": 5, "created": 5}
+        assert run_sweep("attestations") == {"planned": 5, "created": 5, "already_sent": 0, "skipped": 0}
 
 
 # --- Completion rate ----------------------------------------------------------------------------------------

@@ -92,7 +92,7 @@ def test_the_reminder_task_runs_the_sweep(make_event, teacher, school_a):
 
     make_event(teacher, school_a, CONCERT)
     with time_machine.travel(local(2026, 12, 10, 8), tick=False):
-        assert run_sweep("event_reminders") == {"planned": 1, "created": 1}
+        assert run_sweep("event_reminders") == {"planned": 1, "created": 1, "already_sent": 0, "skipped": 0}
 
 
 # --- Recording events ---------------------------------------------------------------------------------

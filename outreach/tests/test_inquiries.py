@@ -298,4 +298,4 @@ def test_the_overdue_task_runs_the_sweep(log_inquiry, teacher, school_a, comms):
     with time_machine.travel(local(2026, 11, 2, 9), tick=False):
         log_inquiry(teacher, school_a, deadline=local(2026, 11, 2, 10))
     with time_machine.travel(local(2026, 11, 2, 11), tick=False):
-        assert run_sweep("overdue_inquiries") == {"planned": 1, "created": 1}
+        assert run_sweep("overdue_inquiries") == {"planned": 1, "created": 1, "already_sent": 0, "skipped": 0}

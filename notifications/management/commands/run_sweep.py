@@ -2,7 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from notifications.sweeps import registered_sweeps, run_sweep
+from notifications.sweeps import WOULD_SEND, registered_sweeps, run_sweep
 
 
 class Command(BaseCommand):
@@ -20,13 +20,15 @@ class Command(BaseCommand):
             raise CommandError(f"--date: {error}") from None
         for sweep in registered_sweeps() if name == "all" else [name]:
             result = run_sweep(sweep, day=day, dry_run=dry_run)
-            verb = "would send" if dry_run else "sent"
+            counts = result.summary()
+            first = f"{result.count(WOULD_SEND)} would send" if dry_run else f"{counts['created']} new"
             self.stdout.write(
-                f"{sweep} for {result.day}: {len(result.planned)} planned, "
-                f"{result.created} new {verb if not dry_run else ''}".rstrip()
+                f"{sweep} for {result.day}{' (dry run)' if dry_run else ''}: {counts['planned']} planned: "
+                f"{first}, {counts['already_sent']} already sent, {counts['skipped']} skipped"
             )
+            # Each reminder with what happened to it: new / would send / already sent (when) / skipped (why).
             for line in result.lines():
-                self.stdout.write(f"  {verb}: {line}")
+                self.stdout.write(f"  {line}")
 
 
 def _parse(value: str) -> date:
