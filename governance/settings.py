@@ -166,6 +166,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AP 1311 portal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Credential reveals ask for a fresh password within this many seconds (registry issue).
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_TIMEOUT", default=300)
+# A break-glass reveal (an approver or district admin who neither owns nor co-administers the account)
+# flags the account "password rotation needed" (§1.4.5): the password is no longer known to its admins only.
+REVEAL_BREAK_GLASS_FLAGS_ROTATION = env.bool("REVEAL_BREAK_GLASS_FLAGS_ROTATION", default=True)
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",

@@ -184,6 +184,36 @@ class ReviewForm(forms.Form):
         choices=[("current", "Still in use and current"), ("decommission", "No longer in use: decommission")]
     )
     note = forms.CharField(label="Note", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    # §1.2.4, checked at each review: the services decide whether "current" may be recorded without them.
+    identification_confirmed = forms.BooleanField(
+        label="The site still says it is a professional district site and links to the school website (§1.2.4)",
+        required=False,
+    )
+    identification_text = forms.CharField(
+        label="How the site identifies itself",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    school_website_url = forms.URLField(
+        label="Link to the school or unit website",
+        required=False,
+        max_length=RegistryEntry._meta.get_field("school_website_url").max_length,
+        assume_scheme="https",
+    )
+
+
+class ConfirmImportForm(forms.Form):
+    """Another approver's answer to an import that named its importer (§1.4.6)."""
+
+    decision = forms.ChoiceField(choices=[("confirm", "Confirm"), ("refuse", "Refuse")])
+    reason = forms.CharField(
+        label="Reason (needed to refuse)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The approver who imported it is told.",
+    )
 
 
 class ImportUploadForm(forms.Form):

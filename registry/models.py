@@ -51,6 +51,9 @@ class RegistryEntry(models.Model):
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
+        # An imported account naming its importer as owner or co-admin waits for another approver of
+        # the unit or a district admin (§1.4.6: nobody approves their own account).
+        PENDING = "pending", "Awaiting confirmation"
         DISABLED = "disabled", "Disabled"
         REMOVED = "removed", "Removed"
 
@@ -86,6 +89,20 @@ class RegistryEntry(models.Model):
     url = models.URLField("public URL", max_length=300, blank=True)
     lookup_url = models.CharField(max_length=300, blank=True, db_index=True, editable=False)
 
+    # §1.2.4: how the site says it is a professional district site, and the school or unit website it
+    # links to; carried from the approved request at registration, asked for on import, re-confirmed by
+    # the owner at each site review.
+    identification_text = models.TextField(
+        "identification text",
+        blank=True,
+        help_text="How the site identifies itself as a professional district site (§1.2.4).",
+    )
+    school_website_url = models.URLField(
+        "link to the school or unit website",
+        blank=True,
+        help_text="The school or unit website the site links to (§1.2.4).",
+    )
+
     login_username = models.CharField("login username", max_length=150)
     login_email = models.EmailField(
         "login e-mail", validators=[validate_district_email], help_text="A district address (§1.1.1)."
@@ -120,6 +137,15 @@ class RegistryEntry(models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The second approver who confirmed an import that named its importer (§1.4.6).",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -151,6 +177,11 @@ class RegistryEntry(models.Model):
     @property
     def display_name(self) -> str:
         return self.name or str(self)
+
+    @property
+    def has_identification(self) -> bool:
+        """Both halves of §1.2.4 are on record."""
+        return bool(self.identification_text.strip() and self.school_website_url)
 
     @property
     def has_password(self) -> bool:
@@ -198,6 +229,10 @@ class SiteReview(models.Model):
     reviewed_at = models.DateTimeField(auto_now_add=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     note = models.TextField(blank=True)
+    identification_confirmed = models.BooleanField(
+        default=False,
+        help_text="The owner confirmed the site still shows its identification and the school website link (§1.2.4).",
+    )
 
     class Meta:
         ordering = ["-reviewed_at", "-id"]
