@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import OrgUnit, User
+from accounts.models import Membership, OrgUnit, User
 from accounts.selectors import approvers_of, is_approver, is_approver_of, units_approved_by
 from approvals.models import AccountRequest
 
@@ -72,9 +72,13 @@ def registry_entries_for_list(user) -> QuerySet[RegistryEntry]:
 
 
 def is_owner_or_co_admin(user, entry: RegistryEntry) -> bool:
+    """The owner, while still staff of the account's unit (access follows membership, §1.4.5: an owner who
+    left keeps the name until the account is transferred, not the access), or a co-admin."""
     if not _active(user):
         return False
-    return entry.owner_id == user.pk or entry.co_admins.filter(pk=user.pk).exists()
+    if entry.owner_id == user.pk:
+        return user.is_district_admin or Membership.objects.filter(user=user, org_unit_id=entry.org_unit_id).exists()
+    return entry.co_admins.filter(pk=user.pk).exists()
 
 
 def is_unit_approver(user, entry: RegistryEntry) -> bool:

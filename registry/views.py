@@ -215,8 +215,11 @@ def reveal(request, pk: int):
     records = get_authentication_records(request, user)
     if not selectors.recently_authenticated(user, records):
         # allauth keeps this POST, asks for the code (or the password), then replays it here.
-        method = "mfa_reauthenticate" if selectors.reveal_needs_second_factor(user) else "account_reauthenticate"
-        return suspend_request(request, reverse(method))
+        if selectors.reveal_needs_second_factor(user):
+            messages.info(request, f"Enter a code from your authenticator app to view the login details of {entry}.")
+            return suspend_request(request, reverse("mfa_reauthenticate"))
+        messages.info(request, f"Confirm your password to view the login details of {entry}.")
+        return suspend_request(request, reverse("account_reauthenticate"))
     try:
         revealed = services.reveal_credentials(
             actor=user, entry=entry, reason=form.cleaned_data["reason"], authentication_records=records

@@ -334,6 +334,8 @@ EXPORT_COLUMNS = [
     "next_review_due",
     "needs_password_rotation",
     "needs_new_owner",
+    "identification_text",
+    "school_website_url",
 ]
 
 
@@ -377,6 +379,8 @@ def export_registry_csv(*, actor: User, entries, writer, filters: dict | None = 
                 entry.next_review_due.isoformat(),
                 "yes" if entry.needs_password_rotation else "no",
                 "yes" if entry.needs_new_owner else "no",
+                safe_csv_cell(entry.identification_text),
+                safe_csv_cell(entry.school_website_url),
             ]
         )
         units.add(entry.org_unit_id)

@@ -183,3 +183,10 @@ def test_the_form_shows_a_taken_handle_at_the_handle_field(entry, make_request, 
     response = client_for(teacher).post(reverse("registry:register", args=[second.pk]), form_data(handle="ROOM12news"))
     assert response.status_code == 200
     assert "already in the registry" in " ".join(response.context["form"].errors["handle"])
+
+
+def test_registration_carries_the_identification_agreed_on_the_request_1_2_4(approved_request):
+    entry = register(approved_request)
+    assert entry.identification_text == approved_request.identification_text
+    assert entry.school_website_url == approved_request.school_website_url
+    assert entry.has_identification
