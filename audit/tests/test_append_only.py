@@ -91,13 +91,12 @@ def test_postgresql_refuses_truncate_of_the_audit_table_on_a_normal_connection()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="database trigger exists on PostgreSQL only")
-def test_the_test_suites_connection_may_truncate_only_because_it_says_so(event):
+def test_the_test_suites_connection_may_truncate_only_because_it_says_so():
+    from django.db.utils import ProgrammingError  # what psycopg's RaiseException becomes
+
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("SHOW audit.allow_truncate")
         assert cur.fetchone()[0] == "on"
-    from django.db.utils import InternalError, ProgrammingError
-
-    with pytest.raises((InternalError, ProgrammingError)), transaction.atomic(), connection.cursor() as cur:
+    with pytest.raises(ProgrammingError, match="TRUNCATE refused"), transaction.atomic(), connection.cursor() as cur:
         cur.execute("SET LOCAL audit.allow_truncate = 'off'")
         cur.execute("TRUNCATE audit_auditevent")
-    assert AuditEvent.objects.filter(pk=event.pk).exists()
