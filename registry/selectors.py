@@ -185,7 +185,7 @@ def confirmation_refusal(user, entry: RegistryEntry) -> str:
         return "This account is not waiting for a confirmation."
     if not is_unit_approver(user, entry):
         return "Only another principal or supervisor of the unit, or a district admin, can confirm this account."
-    if user.pk == entry.registered_by_id or is_owner_or_co_admin(user, entry):
+    if user.pk in (entry.registered_by_id, entry.owner_id) or entry.co_admins.filter(pk=user.pk).exists():
         # §1.4.6: nobody approves an account they run themselves, or their own import of it.
         return "You imported this account or administer it: another approver of the unit must confirm it (§1.4.6)."
     return ""

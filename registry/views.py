@@ -350,7 +350,7 @@ def review(request, pk: int):
                 entry=entry,
                 note=note,
                 identification_confirmed=data["identification_confirmed"],
-                # Only the fields the form sent: the home page's one-click review sends none.
+                # Only the fields the form sent: a review posted without them changes nothing on record.
                 identification_text=data["identification_text"] if "identification_text" in request.POST else None,
                 school_website_url=data["school_website_url"] if "school_website_url" in request.POST else None,
             )
