@@ -6,9 +6,22 @@ district_admin. All passwords are accounts.factories.TEST_PASSWORD.
 """
 
 import pytest
+from django.db.backends.signals import connection_created
 
 from accounts.factories import MembershipFactory, OrgUnitFactory, UserFactory
 from accounts.models import Membership
+
+
+def _allow_audit_truncate_in_tests(sender, connection, **kwargs):
+    """pytest-django empties the tables with TRUNCATE after each transactional test; on PostgreSQL the
+    audit table refuses TRUNCATE (audit/migrations/0003) unless the session turns this on. Only the test
+    suite's own connections do (audit/tests/test_append_only.py proves a normal one is refused)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET audit.allow_truncate = 'on'")
+
+
+connection_created.connect(_allow_audit_truncate_in_tests, dispatch_uid="tests_allow_audit_truncate")
 
 
 @pytest.fixture

@@ -185,6 +185,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AP 1311 portal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Credential reveals ask for a fresh password within this many seconds (registry issue).
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_TIMEOUT", default=300)
+# A break-glass reveal (an approver or district admin who neither owns nor co-administers the account)
+# flags the account "password rotation needed" (§1.4.5): the password is no longer known to its admins only.
+REVEAL_BREAK_GLASS_FLAGS_ROTATION = env.bool("REVEAL_BREAK_GLASS_FLAGS_ROTATION", default=True)
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -336,6 +339,7 @@ if env.bool("BEHIND_PROXY", default=False):
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, e.g. 10.0.0.5,10.1.0.0/24);
 # empty: the header is ignored. The audit trail and every rate limit use core.net.client_ip.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+RATELIMIT_IP_META_KEY = "core.net.client_ip"  # django-ratelimit counts per client behind the proxy too
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

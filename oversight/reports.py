@@ -181,10 +181,11 @@ def unit_compliance(unit: OrgUnit, today: date | None = None, recent_days: int =
                 f"{e.ack_count}/{required_acks} statements" if r else "no request on file",
                 req_url,
             ),
+            # The entry's own record: carried from the request at registration, asked for on import.
             "1.2.4": Verdict(
-                bool(r and r.identification_text.strip() and r.school_website_url),
-                "identification text and website link" if r else "no request on file",
-                req_url,
+                e.has_identification,
+                "identification text and website link" if e.has_identification else "identification not on record",
+                detail,
             ),
             "1.4.3": Verdict(
                 e.comment_setting == "off" or e.recent_missed == 0,

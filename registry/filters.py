@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from .forms import SafeModelChoiceField
 from .models import Platform, RegistryEntry
-from .selectors import registry_units
+from .selectors import entries_to_confirm, registry_units
 
 STATUS_CHOICES = [
     ("all", "All, including removed"),
@@ -18,6 +18,7 @@ FLAG_CHOICES = [
     ("new_owner", "Needs a new owner"),
     ("rotation", "Password rotation needed"),
     ("decommission", "Decommission requested"),
+    ("to_confirm", "Imports waiting for my confirmation"),
 ]
 
 
@@ -45,6 +46,7 @@ class RegistryFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
+        self.user = user
         self.filters["org_unit"].queryset = registry_units(user)
         self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
 
@@ -82,4 +84,6 @@ class RegistryFilter(django_filters.FilterSet):
             return queryset.filter(needs_password_rotation=True)
         if value == "decommission":
             return queryset.filter(status=RegistryEntry.Status.ACTIVE, decommission_requested_at__isnull=False)
+        if value == "to_confirm":  # §1.4.6: imports another approver named themselves on
+            return queryset.filter(pk__in=entries_to_confirm(self.user).values("pk"))
         return queryset

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from accounts.models import User
 from accounts.validators import district_domains_text, validate_district_email
 from core.converters import is_valid_id
+from core.text import SingleLineFieldsMixin
 
 from .models import EnforcementAction, RegistryEntry
 
@@ -56,7 +57,7 @@ class PasswordInput(forms.PasswordInput):
         super().__init__(attrs={"autocomplete": "new-password", **(attrs or {})}, render_value=False)
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(SingleLineFieldsMixin, forms.Form):
     handle = forms.CharField(max_length=150, help_text="The account's name on the platform, e.g. @room12news.")
     url = forms.URLField(
         label="Public URL",
@@ -104,7 +105,7 @@ class RegisterForm(forms.Form):
         self.fields["co_admins"].queryset = _staff_of(account_request.org_unit, exclude=[account_request.requester])
 
 
-class CredentialsForm(forms.Form):
+class CredentialsForm(SingleLineFieldsMixin, forms.Form):
     login_username = forms.CharField(label="Login username", max_length=150)
     login_email = forms.EmailField(label="Login e-mail", validators=[validate_district_email])
     recovery_email = forms.EmailField(label="Recovery e-mail", required=False, validators=[validate_district_email])
@@ -118,7 +119,7 @@ class CredentialsForm(forms.Form):
     )
 
 
-class RevealForm(forms.Form):
+class RevealForm(SingleLineFieldsMixin, forms.Form):
     reason = forms.CharField(
         label="Why do you need the login details?",
         required=False,
@@ -137,7 +138,7 @@ class RevealForm(forms.Form):
         )
 
 
-class EnforcementForm(forms.Form):
+class EnforcementForm(SingleLineFieldsMixin, forms.Form):
     action = forms.ChoiceField(label="Action", widget=forms.RadioSelect)
     reason = forms.CharField(
         label="Reason",
@@ -162,7 +163,7 @@ class EnforcementForm(forms.Form):
         self.fields["action"].choices = [(k.value, labels[k]) for k in allowed]
 
 
-class TransferForm(forms.Form):
+class TransferForm(SingleLineFieldsMixin, forms.Form):
     new_owner = _StaffChoiceField(label="New owner", queryset=User.objects.none())
     note = forms.CharField(label="Note", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -179,11 +180,41 @@ class CoAdminAddForm(forms.Form):
         self.fields["user"].queryset = _staff_of(entry.org_unit, exclude=[entry.owner, *entry.co_admins.all()])
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(SingleLineFieldsMixin, forms.Form):
     outcome = forms.ChoiceField(
         choices=[("current", "Still in use and current"), ("decommission", "No longer in use: decommission")]
     )
     note = forms.CharField(label="Note", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    # §1.2.4, checked at each review: the services decide whether "current" may be recorded without them.
+    identification_confirmed = forms.BooleanField(
+        label="The site still says it is a professional district site and links to the school website (§1.2.4)",
+        required=False,
+    )
+    identification_text = forms.CharField(
+        label="How the site identifies itself",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    school_website_url = forms.URLField(
+        label="Link to the school or unit website",
+        required=False,
+        max_length=RegistryEntry._meta.get_field("school_website_url").max_length,
+        assume_scheme="https",
+    )
+
+
+class ConfirmImportForm(SingleLineFieldsMixin, forms.Form):
+    """Another approver's answer to an import that named its importer (§1.4.6)."""
+
+    decision = forms.ChoiceField(choices=[("confirm", "Confirm"), ("refuse", "Refuse")])
+    reason = forms.CharField(
+        label="Reason (needed to refuse)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The approver who imported it is told.",
+    )
 
 
 class ImportUploadForm(forms.Form):
@@ -198,7 +229,7 @@ class ImportConfirmForm(forms.Form):
     payload = forms.CharField(widget=forms.HiddenInput)
 
 
-class OfficialCheckForm(forms.Form):
+class OfficialCheckForm(SingleLineFieldsMixin, forms.Form):
     q = forms.CharField(
         label="Handle or link of the account",
         max_length=300,

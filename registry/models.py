@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.validators import validate_district_email
 from catalogue.models import Platform
+from core.text import validate_long_text, validate_single_line
 
 from .fields import EncryptedTextField
 
@@ -51,6 +52,9 @@ class RegistryEntry(models.Model):
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
+        # An imported account naming its importer as owner or co-admin waits for another approver of
+        # the unit or a district admin (§1.4.6: nobody approves their own account).
+        PENDING = "pending", "Awaiting confirmation"
         DISABLED = "disabled", "Disabled"
         REMOVED = "removed", "Removed"
 
@@ -73,7 +77,7 @@ class RegistryEntry(models.Model):
     )
     platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="registry_entries")
     org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="registry_entries")
-    name = models.CharField("site name", max_length=120, blank=True)
+    name = models.CharField("site name", max_length=120, blank=True, validators=[validate_single_line])
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_registry_entries")
     co_admins = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -82,11 +86,27 @@ class RegistryEntry(models.Model):
         verbose_name="co-administrators",
         help_text="Other staff with administrative access to the account (§1.4.5).",
     )
-    handle = models.CharField(max_length=150, help_text="The account's name on the platform, without @.")
+    handle = models.CharField(
+        max_length=150, validators=[validate_single_line], help_text="The account's name on the platform, without @."
+    )
     url = models.URLField("public URL", max_length=300, blank=True)
     lookup_url = models.CharField(max_length=300, blank=True, db_index=True, editable=False)
 
-    login_username = models.CharField("login username", max_length=150)
+    # §1.2.4: how the site says it is a professional district site, and the school or unit website it
+    # links to; carried from the approved request at registration, asked for on import, re-confirmed by
+    # the owner at each site review.
+    identification_text = models.TextField(
+        "identification text",
+        blank=True,
+        help_text="How the site identifies itself as a professional district site (§1.2.4).",
+    )
+    school_website_url = models.URLField(
+        "link to the school or unit website",
+        blank=True,
+        help_text="The school or unit website the site links to (§1.2.4).",
+    )
+
+    login_username = models.CharField("login username", max_length=150, validators=[validate_single_line])
     login_email = models.EmailField(
         "login e-mail", validators=[validate_district_email], help_text="A district address (§1.1.1)."
     )
@@ -120,6 +140,15 @@ class RegistryEntry(models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The second approver who confirmed an import that named its importer (§1.4.6).",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -151,6 +180,11 @@ class RegistryEntry(models.Model):
     @property
     def display_name(self) -> str:
         return self.name or str(self)
+
+    @property
+    def has_identification(self) -> bool:
+        """Both halves of §1.2.4 are on record."""
+        return bool(self.identification_text.strip() and self.school_website_url)
 
     @property
     def has_password(self) -> bool:
@@ -197,7 +231,11 @@ class SiteReview(models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(auto_now_add=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=1000, validators=[validate_long_text])
+    identification_confirmed = models.BooleanField(
+        default=False,
+        help_text="The owner confirmed the site still shows its identification and the school website link (§1.2.4).",
+    )
 
     class Meta:
         ordering = ["-reviewed_at", "-id"]
@@ -218,7 +256,7 @@ class EnforcementAction(models.Model):
     entry = models.ForeignKey(RegistryEntry, on_delete=models.PROTECT, related_name="enforcement_actions")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    reason = models.TextField()
+    reason = models.TextField(max_length=2000, validators=[validate_long_text])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

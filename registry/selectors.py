@@ -7,12 +7,16 @@ services ask the same predicates again.
 """
 
 import datetime
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import OrgUnit
-from accounts.selectors import is_approver, is_approver_of, units_approved_by
+from accounts.models import Membership, OrgUnit, User
+from accounts.selectors import approvers_of, is_approver, is_approver_of, units_approved_by
 from approvals.models import AccountRequest
 
 from .models import RegistryEntry
@@ -68,9 +72,13 @@ def registry_entries_for_list(user) -> QuerySet[RegistryEntry]:
 
 
 def is_owner_or_co_admin(user, entry: RegistryEntry) -> bool:
+    """The owner, while still staff of the account's unit (access follows membership, §1.4.5: an owner who
+    left keeps the name until the account is transferred, not the access), or a co-admin."""
     if not _active(user):
         return False
-    return entry.owner_id == user.pk or entry.co_admins.filter(pk=user.pk).exists()
+    if entry.owner_id == user.pk:
+        return user.is_district_admin or Membership.objects.filter(user=user, org_unit_id=entry.org_unit_id).exists()
+    return entry.co_admins.filter(pk=user.pk).exists()
 
 
 def is_unit_approver(user, entry: RegistryEntry) -> bool:
@@ -79,13 +87,14 @@ def is_unit_approver(user, entry: RegistryEntry) -> bool:
 
 
 def can_manage(user, entry: RegistryEntry) -> bool:
-    """Disable, remove, reactivate, leave feedback, transfer (§1.4.2): the unit's approvers."""
-    return is_unit_approver(user, entry)
+    """Disable, remove, reactivate, leave feedback, transfer (§1.4.2): the unit's approvers, once the
+    account is confirmed (an import awaiting confirmation is confirmed or refused, nothing else)."""
+    return entry.status != Status.PENDING and is_unit_approver(user, entry)
 
 
 def can_edit_credentials(user, entry: RegistryEntry) -> bool:
     """Record a new password or login details: owner, co-admins (while not disabled), approvers."""
-    if entry.status == Status.REMOVED:
+    if entry.status in (Status.REMOVED, Status.PENDING):
         return False
     if is_unit_approver(user, entry):
         return True
@@ -93,7 +102,10 @@ def can_edit_credentials(user, entry: RegistryEntry) -> bool:
 
 
 def can_reveal(user, entry: RegistryEntry) -> bool:
-    """Owner and co-admins of an active account; the unit's approvers and district admins always."""
+    """Owner and co-admins of an active account; the unit's approvers and district admins always, except
+    an import awaiting its second approver: nobody reveals that one before it is confirmed (§1.4.6)."""
+    if entry.status == Status.PENDING:
+        return False
     if is_unit_approver(user, entry):
         return True
     return entry.status == Status.ACTIVE and is_owner_or_co_admin(user, entry)
@@ -115,8 +127,41 @@ def has_mfa(user) -> bool:
     return _active(user) and is_mfa_enabled(user)
 
 
+def reveal_needs_second_factor(user) -> bool:
+    """Whose reveals count only a sign-in or re-authentication made with the second factor: approvers and
+    district admins (who must have one) and anyone who enrolled one (§1.4.5)."""
+    return reveal_needs_mfa(user) or has_mfa(user)
+
+
+# The ways allauth records that a session proved who is there (`get_authentication_records`).
+IDENTITY_METHODS = frozenset({"password", "mfa", "socialaccount"})
+
+
+def recently_authenticated(user, records: Iterable[Mapping[str, Any]], *, now: float | None = None) -> bool:
+    """This session's authentication records allow a reveal now (§1.4.5).
+
+    `records` are allauth's records of how the session authenticated (sign-in steps and
+    re-authentications, each with its method and time). One of them must be younger than
+    ACCOUNT_REAUTHENTICATION_TIMEOUT: a sign-in counts as much as a re-authentication, so nobody is
+    asked again right after signing in. For `reveal_needs_second_factor` users that record must be the
+    second factor ("mfa"): a password alone, fresh or not, never counts for them.
+    """
+    if not _active(user):
+        return False
+    now = time.time() if now is None else now
+    window = settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
+    methods = {"mfa"} if reveal_needs_second_factor(user) else IDENTITY_METHODS
+    for record in records or ():
+        if not isinstance(record, Mapping) or record.get("method") not in methods:
+            continue
+        at = record.get("at")
+        if isinstance(at, int | float) and not isinstance(at, bool) and 0 <= now - at < window:
+            return True
+    return False
+
+
 def can_manage_co_admins(user, entry: RegistryEntry) -> bool:
-    if entry.status == Status.REMOVED:
+    if entry.status in (Status.REMOVED, Status.PENDING):
         return False
     return is_unit_approver(user, entry) or (entry.status == Status.ACTIVE and entry.owner_id == user.pk)
 
@@ -124,6 +169,52 @@ def can_manage_co_admins(user, entry: RegistryEntry) -> bool:
 def can_transfer(user, entry: RegistryEntry) -> bool:
     """The unit's approvers hand an account to a new owner (e.g. the teacher leaves)."""
     return entry.status != Status.REMOVED and can_manage(user, entry)
+
+
+# --- imports that name their importer (§1.4.6) ------------------------------------------------------------------
+
+
+def import_needs_second_approver(actor, owner, co_admins: Iterable) -> bool:
+    """An imported account that names its importer as owner or co-admin waits for someone else (§1.4.6)."""
+    return (owner is not None and owner.pk == actor.pk) or any(u.pk == actor.pk for u in co_admins)
+
+
+def confirmation_refusal(user, entry: RegistryEntry) -> str:
+    """Why the user may not confirm or refuse this import, or "" when they may (`can_confirm_import`)."""
+    if entry.status != Status.PENDING:
+        return "This account is not waiting for a confirmation."
+    if not is_unit_approver(user, entry):
+        return "Only another principal or supervisor of the unit, or a district admin, can confirm this account."
+    if user.pk in (entry.registered_by_id, entry.owner_id) or entry.co_admins.filter(pk=user.pk).exists():
+        # §1.4.6: nobody approves an account they run themselves, or their own import of it.
+        return "You imported this account or administer it: another approver of the unit must confirm it (§1.4.6)."
+    return ""
+
+
+def can_confirm_import(user, entry: RegistryEntry) -> bool:
+    """Another approver of the unit, or a district admin, who neither imported nor administers the account."""
+    return not confirmation_refusal(user, entry)
+
+
+def import_confirmers(entry: RegistryEntry) -> list:
+    """Who may confirm this pending import: the unit's other approvers, else the district admins."""
+    excluded = {entry.registered_by_id, entry.owner_id, *entry.co_admins.values_list("pk", flat=True)}
+    approvers = [u for u in approvers_of(entry.org_unit) if u.pk not in excluded]
+    if approvers:
+        return approvers
+    return [u for u in User.objects.filter(is_active=True, is_district_admin=True) if u.pk not in excluded]
+
+
+def entries_to_confirm(user) -> QuerySet[RegistryEntry]:
+    """Imports waiting for this user's confirmation: pending, in units they keep, not theirs (§1.4.6)."""
+    if not _active(user):
+        return RegistryEntry.objects.none()
+    theirs = RegistryEntry.objects.filter(Q(owner=user) | Q(co_admins=user) | Q(registered_by=user)).values("pk")
+    return (
+        RegistryEntry.objects.select_related("platform", "org_unit", "owner", "registered_by")
+        .filter(status=Status.PENDING, org_unit__in=units_approved_by(user))
+        .exclude(pk__in=theirs)
+    )
 
 
 def can_review(user, entry: RegistryEntry) -> bool:
@@ -195,6 +286,7 @@ def approver_stats(user) -> dict[str, int]:
         "needs_password_rotation": qs.filter(needs_password_rotation=True).count(),
         "disabled": qs.filter(status=Status.DISABLED).count(),
         "decommission_requested": qs.filter(status=Status.ACTIVE, decommission_requested_at__isnull=False).count(),
+        "to_confirm": entries_to_confirm(user).count(),
     }
 
 

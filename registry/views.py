@@ -1,15 +1,15 @@
 """Thin views: fetch through registry/selectors.py (outsiders get 404, members who may not act 403),
 call a service, say what happened."""
 
-from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
-from allauth.core.exceptions import ReauthenticationRequired
+from allauth.account.authentication import get_authentication_records
+from allauth.account.internal.flows.reauthentication import suspend_request
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
@@ -20,11 +20,14 @@ from approvals.selectors import requests_visible_to
 from audit.models import AuditEvent
 from core.converters import is_valid_id
 from core.http import csv_response
+from core.once import one_time_form
+from core.ratelimit import over_rate_limit
 
-from . import selectors, services, verification
+from . import selectors, services, two_factor, verification
 from .filters import RegistryFilter
 from .forms import (
     CoAdminAddForm,
+    ConfirmImportForm,
     CredentialsForm,
     EnforcementForm,
     ImportConfirmForm,
@@ -71,6 +74,7 @@ def registry_list(request):
             "can_import": selectors.can_import(user),
             "can_export": selectors.can_export(user),
             "read_only": not selectors.can_import(user),
+            "to_confirm": selectors.entries_to_confirm(user).count(),
             "today": timezone.localdate(),
         },
     )
@@ -101,18 +105,24 @@ def entry_detail(request, pk: int):
     user = request.user
     can_history = selectors.can_see_history(user, entry)
     history = AuditEvent.objects.for_object(entry).select_related("actor") if can_history else AuditEvent.objects.none()
+    has_mfa = selectors.has_mfa(user)
+    if has_mfa:
+        two_factor.forget_return(request, entry)  # a set-up started here is done
     context = {
         "entry": entry,
         "co_admins": entry.co_admins.all(),
+        "in_registry": selectors.can_view_registry(user),
         "can_see_login": selectors.can_see_login_details(user, entry),
         "can_reveal": selectors.can_reveal(user, entry),
         "reveal_needs_reason": selectors.reveal_needs_reason(user, entry),
-        "reveal_blocked_by_mfa": selectors.reveal_needs_mfa(user) and not selectors.has_mfa(user),
+        "reveal_blocked_by_mfa": selectors.reveal_needs_mfa(user) and not has_mfa,
+        "reveal_asks_code": selectors.reveal_needs_second_factor(user),
         "can_edit_credentials": selectors.can_edit_credentials(user, entry),
         "can_manage": selectors.can_manage(user, entry),
         "can_transfer": selectors.can_transfer(user, entry),
         "can_manage_co_admins": selectors.can_manage_co_admins(user, entry),
         "can_review": selectors.can_review(user, entry),
+        "can_confirm_import": selectors.can_confirm_import(user, entry),
         "can_see_history": can_history,
         "history": history[:100],
         "enforcement": entry.enforcement_actions.select_related("actor") if can_history else [],
@@ -123,12 +133,15 @@ def entry_detail(request, pk: int):
         context["reveal_form"] = RevealForm(reason_required=context["reveal_needs_reason"])
     if context["can_manage_co_admins"]:
         context["co_admin_form"] = CoAdminAddForm(entry=entry)
+    if context["can_confirm_import"]:
+        context["confirm_form"] = ConfirmImportForm()
     return render(request, "registry/detail.html", context)
 
 
 @sensitive_post_parameters("password")
 @sensitive_variables("form")
 @login_required
+@one_time_form("account")
 def register(request, request_pk: int):
     """Register the account an approved request set up (the requester, or an approver of the unit)."""
     account_request = get_object_or_404(requests_visible_to(request.user), pk=request_pk)
@@ -183,7 +196,10 @@ def credentials(request, pk: int):
 @login_required
 @require_POST
 def reveal(request, pk: int):
-    """Show the login details once: recent re-authentication, MFA for approvers, a reason for break-glass."""
+    """Show the login details once: a recent sign-in or re-authentication (with the second factor for
+    approvers, admins and anyone enrolled), MFA enrolled for approvers, a reason for break-glass.
+    The service decides from this session's authentication records; this view only asks for the
+    re-authentication that is missing."""
     entry = _entry(request, pk)
     user = request.user
     _require(selectors.can_reveal(user, entry))
@@ -198,12 +214,17 @@ def reveal(request, pk: int):
     if not form.is_valid():
         messages.error(request, "Say why you need the login details: you do not administer this account.")
         return redirect("registry:detail", pk=entry.pk)
-    if not did_recently_reauthenticate(request):
-        # allauth's middleware keeps this POST, asks for the password, then replays it here.
-        raise ReauthenticationRequired()
+    records = get_authentication_records(request, user)
+    if not selectors.recently_authenticated(user, records):
+        # allauth keeps this POST, asks for the code (or the password), then replays it here.
+        if selectors.reveal_needs_second_factor(user):
+            messages.info(request, f"Enter a code from your authenticator app to view the login details of {entry}.")
+            return suspend_request(request, reverse("mfa_reauthenticate"))
+        messages.info(request, f"Confirm your password to view the login details of {entry}.")
+        return suspend_request(request, reverse("account_reauthenticate"))
     try:
         revealed = services.reveal_credentials(
-            actor=user, entry=entry, reason=form.cleaned_data["reason"], reauthenticated=True
+            actor=user, entry=entry, reason=form.cleaned_data["reason"], authentication_records=records
         )
     except services.RegistryError as error:
         messages.error(request, str(error))
@@ -211,6 +232,17 @@ def reveal(request, pk: int):
     response = render(request, "registry/reveal.html", {"entry": entry, "revealed": revealed})
     response["Cache-Control"] = "no-store, max-age=0"
     return response
+
+
+@login_required
+def setup_two_factor(request, pk: int):
+    """Two-factor set-up started from an account's page: allauth's TOTP set-up, and back to the account
+    afterwards (the recovery codes page links back, templates/mfa/recovery_codes/index.html)."""
+    entry = _entry(request, pk)
+    if selectors.has_mfa(request.user):
+        return redirect("registry:detail", pk=entry.pk)
+    two_factor.remember_return(request, entry)
+    return redirect("mfa_activate_totp")
 
 
 @login_required
@@ -303,16 +335,27 @@ def review(request, pk: int):
     if not form.is_valid():
         if "note" in form.errors:
             messages.error(request, f"The review note was not saved: {' '.join(form.errors['note'])}")
+        elif "school_website_url" in form.errors:
+            messages.error(request, "The review was not saved: enter the school website as a full link (https://…).")
         else:
             messages.error(request, "Choose whether the site is current or should be decommissioned.")
         return redirect("registry:detail", pk=entry.pk)
-    outcome, note = form.cleaned_data["outcome"], form.cleaned_data["note"]
+    data = form.cleaned_data
+    outcome, note = data["outcome"], data["note"]
     try:
         if outcome == "decommission":
             services.request_decommission(actor=request.user, entry=entry, note=note)
             messages.success(request, "Your principal or supervisor has been asked to decommission this account.")
         else:
-            review_ = services.confirm_review(actor=request.user, entry=entry, note=note)
+            review_ = services.confirm_review(
+                actor=request.user,
+                entry=entry,
+                note=note,
+                identification_confirmed=data["identification_confirmed"],
+                # Only the fields the form sent: a review posted without them changes nothing on record.
+                identification_text=data["identification_text"] if "identification_text" in request.POST else None,
+                school_website_url=data["school_website_url"] if "school_website_url" in request.POST else None,
+            )
             due = date_format(review_.entry.next_review_due, "N j, Y")
             messages.success(request, f"Thank you: review recorded. The next one is due {due}.")
     except services.RegistryError as error:
@@ -322,12 +365,35 @@ def review(request, pk: int):
     return redirect("registry:detail", pk=entry.pk)
 
 
+@login_required
+@require_POST
+def confirm_import(request, pk: int):
+    """Another approver confirms or refuses an imported account that named its importer (§1.4.6)."""
+    entry = _entry(request, pk)
+    _require(selectors.can_confirm_import(request.user, entry), selectors.confirmation_refusal(request.user, entry))
+    form = ConfirmImportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose whether to confirm or refuse this account.")
+        return redirect("registry:detail", pk=entry.pk)
+    try:
+        if form.cleaned_data["decision"] == "confirm":
+            services.confirm_import(actor=request.user, entry=entry)
+            messages.success(request, f"{entry} is confirmed and active in the registry.")
+        else:
+            services.refuse_import(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
+            messages.success(request, f"{entry} was refused; it stays in the registry as history.")
+    except services.RegistryError as error:
+        messages.error(request, str(error))
+    return redirect("registry:detail", pk=entry.pk)
+
+
 # --- import and export ----------------------------------------------------------------------------------------
 
 
 @sensitive_post_parameters("payload")
 @sensitive_variables("csv_text", "result", "context", "uploaded", "upload_form")
 @login_required
+@one_time_form("import")
 def import_csv(request):
     """Upload → preview with per-row errors → confirm (all rows or none)."""
     _require(selectors.can_import(request.user), "Only principals, supervisors and district admins can import.")
@@ -344,6 +410,12 @@ def import_csv(request):
             messages.error(request, str(error))
             return redirect("registry:import")
         messages.success(request, f"Imported {len(result.created)} account{'s' if len(result.created) != 1 else ''}.")
+        if result.to_confirm_count:
+            messages.info(
+                request,
+                f"{result.to_confirm_count} of them name you as owner or co-administrator: they wait for another "
+                "principal or supervisor of the unit, or a district admin, to confirm them (§1.4.6).",
+            )
         return redirect("registry:list")
     if request.method == "POST":
         upload_form = ImportUploadForm(request.POST, request.FILES)
@@ -393,27 +465,14 @@ def export_csv(request):
 # --- the public check -------------------------------------------------------------------------------------------
 
 
-def _over_rate_limit(request) -> bool:
-    """Fixed one-minute window per client address, in the shared cache (works across web processes)."""
-    limit = getattr(settings, "OFFICIAL_CHECK_RATE_PER_MINUTE", 20)
-    window = int(timezone.now().timestamp() // 60)
-    key = f"registry:official-check:{request.META.get('REMOTE_ADDR', '')}:{window}"
-    cache.add(key, 0, timeout=90)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=90)
-        count = 1
-    return count > limit
-
-
 def official_check(request):
     """ "Is this an official account?": public, no sign-in. Answers only whether a handle or link is a
     registered, active, public-network district account, and of which unit."""
     form = OfficialCheckForm(request.GET or None)
     context = {"form": form, "searched": False}
     if form.is_bound:
-        if _over_rate_limit(request):
+        rate = f"{getattr(settings, 'OFFICIAL_CHECK_RATE_PER_MINUTE', 20)}/m"
+        if over_rate_limit(request, group="registry.official-check", rate=rate):
             return render(request, "429.html", status=429)
         if form.is_valid():
             answer = verification.verify(form.cleaned_data["q"])  # the API's `verify` gives the same answer

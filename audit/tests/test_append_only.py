@@ -68,3 +68,35 @@ def test_postgresql_trigger_refuses_raw_update_and_delete(event):
         with pytest.raises((InternalError, ProgrammingError)), transaction.atomic(), connection.cursor() as cur:
             cur.execute(sql)
     assert AuditEvent.objects.get(pk=event.pk).action == "test.done"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="database trigger exists on PostgreSQL only")
+def test_postgresql_refuses_truncate_of_the_audit_table_on_a_normal_connection():
+    """A connection as the portal opens it (without the test suite's `audit.allow_truncate`) cannot empty
+    the trail; the setting is the only way through, and only for the session that sets it."""
+    from psycopg import errors
+
+    raw = connection.get_new_connection(connection.get_connection_params())  # no connection_created hook
+    try:
+        raw.autocommit = True
+        raw.execute("SET lock_timeout = '5s'")
+        with pytest.raises(errors.RaiseException, match="append-only: TRUNCATE refused"):
+            raw.execute("TRUNCATE audit_auditevent")
+        raw.autocommit = False
+        raw.execute("SET LOCAL audit.allow_truncate = 'on'")
+        raw.execute("TRUNCATE audit_auditevent")  # allowed for this session only, and rolled back
+        raw.rollback()
+    finally:
+        raw.close()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="database trigger exists on PostgreSQL only")
+def test_the_test_suites_connection_may_truncate_only_because_it_says_so():
+    from django.db.utils import ProgrammingError  # what psycopg's RaiseException becomes
+
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SHOW audit.allow_truncate")
+        assert cur.fetchone()[0] == "on"
+    with pytest.raises(ProgrammingError, match="TRUNCATE refused"), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL audit.allow_truncate = 'off'")
+        cur.execute("TRUNCATE audit_auditevent")

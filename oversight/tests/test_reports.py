@@ -120,6 +120,8 @@ class TestComplianceReport:
             registered=long_ago,
             next_review_due=TODAY + datetime.timedelta(days=30),
             password="s3cret-pw",
+            identification_text=request.identification_text,
+            school_website_url=request.school_website_url,
         )
 
     def _verdicts(self, unit):
@@ -140,7 +142,14 @@ class TestComplianceReport:
         assert self._failing(school_a) == ["1.2.3"]
 
     def test_1_2_4_missing_identification_fails(self, good, school_a):
-        AccountRequest.objects.filter(pk=good.request_id).update(identification_text=" ")
+        type(good).objects.filter(pk=good.pk).update(identification_text=" ")
+        assert self._failing(school_a) == ["1.2.4"]
+
+    def test_1_2_4_reads_the_accounts_own_record_not_the_request(self, good, school_a):
+        # The request keeps what was agreed; the verdict follows what the registry entry carries now.
+        AccountRequest.objects.filter(pk=good.request_id).update(identification_text="", school_website_url="")
+        assert self._failing(school_a) == []
+        type(good).objects.filter(pk=good.pk).update(school_website_url="")
         assert self._failing(school_a) == ["1.2.4"]
 
     def test_1_4_3_recent_missed_check_in_fails(self, good, school_a, teacher):

@@ -6,10 +6,11 @@ audit event per changed entry (never a secret in it) and notifies the people con
 transaction (e-mails leave after commit, through the outbox; their text lives in
 templates/notifications/registry.*/). Failures raise `RegistryError` with a message for the user.
 
-- lifecycle: registration, and the one set of rules and creation path it shares with the import
+- lifecycle: registration, and the one set of rules and creation path it shares with the import;
+  confirming or refusing an import that named its importer (§1.4.6)
 - credentials: recording and revealing login details
 - enforcement: disable, remove, reactivate, feedback (§1.4.2)
-- people: ownership transfer, co-admins, departures
+- people: ownership transfer, co-admins, and access following membership (leaving, demotion, deactivation)
 - reviews: site reviews (§1.2.1.3)
 - inventory: CSV import and export
 
@@ -37,8 +38,16 @@ from .inventory import (
     seal_import,
     unseal_import,
 )
-from .lifecycle import NewEntry, create_entry, entry_problems, handle_taken, register_account
-from .people import add_co_admin, flag_accounts_of_departed_user, remove_co_admin, transfer_ownership
+from .lifecycle import (
+    NewEntry,
+    confirm_import,
+    create_entry,
+    entry_problems,
+    handle_taken,
+    refuse_import,
+    register_account,
+)
+from .people import add_co_admin, remove_co_admin, transfer_ownership, withdraw_access
 from .reviews import confirm_review, request_decommission
 
 __all__ = [
@@ -52,17 +61,18 @@ __all__ = [
     "RegistryError",
     "RevealedCredentials",
     "add_co_admin",
+    "confirm_import",
     "confirm_review",
     "create_entry",
     "disable_account",
     "entry_problems",
     "export_registry_csv",
-    "flag_accounts_of_departed_user",
     "handle_taken",
     "import_registry_csv",
     "leave_feedback",
     "reactivate_account",
     "read_csv_upload",
+    "refuse_import",
     "register_account",
     "remove_account",
     "remove_co_admin",
@@ -72,4 +82,5 @@ __all__ = [
     "transfer_ownership",
     "unseal_import",
     "update_credentials",
+    "withdraw_access",
 ]

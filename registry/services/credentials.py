@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
@@ -14,7 +17,7 @@ from audit.services import record_event
 from .. import selectors
 from ..fields import Secret
 from ..models import PasswordChange, RegistryEntry
-from ._common import RegistryError, check_district_email, entry_url, lock, notify_all, people
+from ._common import RegistryError, Status, check_district_email, entry_url, lock, notify_all, people
 
 
 # Topmost, so that the transaction wrapper's frame is hidden from error reports as well.
@@ -97,16 +100,25 @@ class RevealedCredentials:
 @sensitive_variables()
 @transaction.atomic
 def reveal_credentials(
-    *, actor: User, entry: RegistryEntry, reason: str = "", reauthenticated: bool
+    *,
+    actor: User,
+    entry: RegistryEntry,
+    authentication_records: Sequence[Mapping[str, Any]],
+    reason: str = "",
 ) -> RevealedCredentials:
-    """Show the account's login details, audited.
+    """Show the account's login details, audited (§1.4.5).
 
-    Who: the owner and co-admins (active accounts), the unit's approvers and district admins.
-    Requires: a recent re-authentication (the view asks allauth); for approvers and district admins,
-    two-factor authentication enrolled; for anyone who does not own or co-administer the account,
-    a reason (a break-glass reveal).
-    Side effects: one audit event with the reason; the owner is told who viewed and why (unless the
-    owner is the one viewing).
+    Who: the owner and co-admins (active accounts), the unit's approvers and district admins; nobody while
+    an import waits for its confirmation (§1.4.6).
+    Requires, decided here from the session's own authentication records (allauth's
+    `get_authentication_records(request, actor)`, never a flag the caller sets): a sign-in or
+    re-authentication younger than ACCOUNT_REAUTHENTICATION_TIMEOUT; for approvers and district admins,
+    two-factor authentication enrolled, and for them and anyone else enrolled, that recent proof made with
+    the second factor (`selectors.recently_authenticated`); for anyone who does not own or co-administer
+    the account, a reason (a break-glass reveal).
+    Side effects: one audit event with the reason; the owner is told who viewed and why (unless the owner
+    is the one viewing); a break-glass reveal flags "password rotation needed" when
+    REVEAL_BREAK_GLASS_FLAGS_ROTATION is on (the default).
     """
     entry = lock(entry)
     if not selectors.can_reveal(actor, entry):
@@ -116,7 +128,11 @@ def reveal_credentials(
             "Set up two-factor authentication before viewing account passwords (required for principals, "
             "supervisors and district admins)."
         )
-    if not reauthenticated:
+    if not selectors.recently_authenticated(actor, authentication_records):
+        if selectors.reveal_needs_second_factor(actor):
+            raise RegistryError(
+                "Confirm it is you with a code from your authenticator app before viewing the login details."
+            )
         raise RegistryError("Confirm your password again before viewing the login details.")
     break_glass = selectors.reveal_needs_reason(actor, entry)
     reason = (reason or "").strip()
@@ -128,18 +144,29 @@ def reveal_credentials(
         recovery_email=entry.recovery_email,
         password=entry.password.reveal(),
     )
+    # §1.4.5: someone outside the account's admins now knows the password: its admins change it.
+    flag = break_glass and settings.REVEAL_BREAK_GLASS_FLAGS_ROTATION and entry.status != Status.REMOVED
+    if flag and not entry.needs_password_rotation:
+        entry.needs_password_rotation = True
+        entry.save(update_fields=["needs_password_rotation", "updated_at"])
     record_event(
         actor=actor,
         action="registry.credentials_revealed",
         target=entry,
         org_unit=entry.org_unit,
-        details={"reason": reason[:500], "break_glass": break_glass},
+        details={"reason": reason[:500], "break_glass": break_glass, "needs_password_rotation": bool(flag)},
     )
     if entry.owner_id != actor.pk:
         notify_all(
             [entry.owner],
             kind="registry.credentials_revealed",
-            context={"entry": entry, "actor": actor, "reason": reason, "when": timezone.now()},
+            context={
+                "entry": entry,
+                "actor": actor,
+                "reason": reason,
+                "when": timezone.now(),
+                "needs_password_rotation": bool(flag),
+            },
             url=entry_url(entry),
         )
     return revealed

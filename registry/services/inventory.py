@@ -31,7 +31,7 @@ from .. import selectors
 from ..fields import get_fernet
 from ..models import PasswordChange, RegistryEntry
 from ._common import RegistryError, entry_url, next_review, notify_all, today
-from .lifecycle import NewEntry, create_entry, entry_problems
+from .lifecycle import NewEntry, create_entry, entry_problems, notify_confirmers
 
 MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 2000
@@ -53,6 +53,8 @@ IMPORT_COLUMNS = [
     "privacy",
     "comment_setting",
     "last_reviewed",
+    "identification_text",
+    "school_website_url",
 ]
 REQUIRED_IMPORT_COLUMNS = ["unit", "platform", "handle", "owner_email", "login_username", "login_email"]
 # The NewEntry field a column fills, where the names differ (the problems of a row are kept per field).
@@ -66,6 +68,8 @@ class ImportRow:
     errors: list[str] = field(default_factory=list)
     # The account the row describes (never shown: its password stays hidden, as in `values`).
     new: NewEntry | None = None
+    # It names the importer as owner or co-admin: it waits for another approver (§1.4.6).
+    needs_confirmation: bool = False
 
     @property
     def ok(self) -> bool:
@@ -92,6 +96,11 @@ class ImportResult:
     @property
     def error_count(self) -> int:
         return len(self.errors) + sum(1 for r in self.rows if not r.ok)
+
+    @property
+    def to_confirm_count(self) -> int:
+        """Rows that will wait for another approver's confirmation (§1.4.6)."""
+        return sum(1 for r in self.rows if r.needs_confirmation)
 
 
 @sensitive_variables("raw")
@@ -166,7 +175,7 @@ def _parse_import(*, actor: User, csv_text: str) -> ImportResult:
                 continue
             row = ImportRow(line=line, values=values)
             result.rows.append(row)
-            _check_import_row(row, units=units, platforms=platforms, seen=seen)
+            _check_import_row(row, actor=actor, units=units, platforms=platforms, seen=seen)
     except csv.Error as error:
         result.errors.append(f"The file cannot be read as CSV ({error}).")
     if not result.rows and not result.errors:
@@ -176,7 +185,12 @@ def _parse_import(*, actor: User, csv_text: str) -> ImportResult:
 
 @sensitive_variables("row", "v")
 def _check_import_row(
-    row: ImportRow, *, units: dict[str, OrgUnit], platforms: dict[str, Platform], seen: dict[tuple[int, str], int]
+    row: ImportRow,
+    *,
+    actor: User,
+    units: dict[str, OrgUnit],
+    platforms: dict[str, Platform],
+    seen: dict[tuple[int, str], int],
 ) -> None:
     """Read one row into `row.new` and list its problems in `row.errors`: first what only a file can get
     wrong (empty cells, names that match nothing, a handle twice in the file, a review date), then every
@@ -230,7 +244,10 @@ def _check_import_row(
         comment_setting=v.get("comment_setting") or RegistryEntry.Comments.OFF,
         co_admins=co_admins,
         last_reviewed=last_reviewed,
+        identification_text=v.get("identification_text", ""),
+        school_website_url=v.get("school_website_url", ""),
     )
+    row.needs_confirmation = selectors.import_needs_second_approver(actor, new.owner, new.co_admins)
     v.update(handle=new.handle, privacy=new.privacy, comment_setting=new.comment_setting)
     if new.handle and platform is not None:
         key = (platform.pk, new.handle.lower())
@@ -252,8 +269,11 @@ def import_registry_csv(*, actor: User, csv_text: str, dry_run: bool = True, sou
     With `dry_run` (the preview) nothing is saved and every row carries its errors. Without it, the rows
     are validated again and either all are saved or, on any error, none (RegistryError).
     Who: district admins and approvers, for the units they keep. Every row meets the rules of a
-    registration (§1.1.1, §1.4.3, §1.4.5, §1.4.7). Side effects: one audit event per account created
-    (never the password); each owner is told.
+    registration (§1.1.1, §1.4.3, §1.4.5, §1.4.7). A row naming the importer as owner or co-admin enters
+    the registry awaiting confirmation by another approver of the unit or a district admin (§1.4.6:
+    nobody approves their own account); it cannot be revealed or counted until then.
+    Side effects: one audit event per account created (never the password); each owner is told, and the
+    people who may confirm a pending account.
     """
     if not selectors.can_import(actor):
         raise RegistryError("Only principals, supervisors and district admins can import accounts.")
@@ -277,13 +297,19 @@ def import_registry_csv(*, actor: User, csv_text: str, dry_run: bool = True, sou
                 # Without a known last review, the owner is asked to review the site now.
                 first_review_due=next_review(cadence, reviewed) if reviewed else today(),
                 details={"source": source[:200], "line": row.line},
+                awaiting_confirmation=row.needs_confirmation,
             )
         except RegistryError as error:
             raise RegistryError(f"Nothing was imported: {error}") from error
         if entry.owner_id != actor.pk:
             notify_all(
-                [entry.owner], kind="registry.imported", context={"entry": entry, "actor": actor}, url=entry_url(entry)
+                [entry.owner],
+                kind="registry.imported",
+                context={"entry": entry, "actor": actor, "pending": row.needs_confirmation},
+                url=entry_url(entry),
             )
+        if row.needs_confirmation:
+            notify_confirmers(entry=entry, actor=actor)
         result.created.append(entry)
     return result
 
@@ -308,6 +334,8 @@ EXPORT_COLUMNS = [
     "next_review_due",
     "needs_password_rotation",
     "needs_new_owner",
+    "identification_text",
+    "school_website_url",
 ]
 
 
@@ -351,6 +379,8 @@ def export_registry_csv(*, actor: User, entries, writer, filters: dict | None = 
                 entry.next_review_due.isoformat(),
                 "yes" if entry.needs_password_rotation else "no",
                 "yes" if entry.needs_new_owner else "no",
+                safe_csv_cell(entry.identification_text),
+                safe_csv_cell(entry.school_website_url),
             ]
         )
         units.add(entry.org_unit_id)

@@ -24,6 +24,7 @@ from accounts.selectors import approvers_of
 from approvals.models import AccountRequest
 from audit.services import record_event
 from catalogue.models import Platform
+from core.text import SINGLE_LINE_MESSAGE, has_line_break_or_control
 
 from .. import selectors
 from ..fields import Secret
@@ -35,14 +36,17 @@ from ._common import (
     district_email_problem,
     entry_url,
     is_member,
+    lock,
     next_review,
     notify_all,
+    require_reason,
 )
 
 Privacy, Comments = RegistryEntry.Privacy, RegistryEntry.Comments
 
 # Text that must fit its column: PostgreSQL refuses longer values when saving (a 500, not a message).
-LENGTH_LIMITED = ("handle", "url", "login_username", "login_email", "recovery_email")
+SINGLE_LINE = ("name", "handle", "url", "login_username", "login_email", "recovery_email")
+LENGTH_LIMITED = ("handle", "url", "login_username", "login_email", "recovery_email", "school_website_url")
 _web_url = URLValidator(schemes=["http", "https"])
 
 
@@ -70,10 +74,15 @@ class NewEntry:
     # The approved request being registered (§1.4.6); None for an account imported from an older list.
     request: AccountRequest | None = None
     last_reviewed: datetime.date | None = None
+    # §1.2.4: how the site identifies itself, and the school or unit website it links to.
+    identification_text: str = ""
+    school_website_url: str = ""
 
     def __post_init__(self):
         self.handle = normalize_handle(self.handle)
         self.url = (self.url or "").strip()
+        self.identification_text = (self.identification_text or "").strip()
+        self.school_website_url = (self.school_website_url or "").strip()
         self.login_username = (self.login_username or "").strip()
         self.login_email = (self.login_email or "").strip().lower()
         self.recovery_email = (self.recovery_email or "").strip().lower()
@@ -117,6 +126,10 @@ def entry_problems(new: NewEntry) -> dict[str, str]:
             add("owner", f"{owner.short_name} no longer has an active account and cannot own an account.")
         elif unit is not None and not is_member(owner, unit.pk):
             add("owner", f"{owner.email} is not staff of {unit}.")
+    for name in SINGLE_LINE:
+        # A line break in a handle or name would reach e-mail subjects; a NUL is refused by PostgreSQL.
+        if has_line_break_or_control(getattr(new, name) or ""):
+            add(name, SINGLE_LINE_MESSAGE)
     for name in LENGTH_LIMITED:
         limit = RegistryEntry._meta.get_field(name).max_length
         if len(getattr(new, name)) > limit:
@@ -130,6 +143,11 @@ def entry_problems(new: NewEntry) -> dict[str, str]:
             _web_url(new.url)
         except ValidationError:
             add("url", "Enter the account's public address as a full link (https://…).")
+    if new.school_website_url:
+        try:
+            _web_url(new.school_website_url)
+        except ValidationError:
+            add("school_website_url", "Enter the school or unit website as a full link (https://…) (§1.2.4).")
     if not new.login_username:
         add("login_username", "Enter the username used to sign in to the account.")
     # §1.1.1: the account signs in, and is recovered, through district addresses only.
@@ -171,11 +189,13 @@ def create_entry(
     password_reason: str,
     first_review_due: datetime.date,
     details: dict,
+    awaiting_confirmation: bool = False,
 ) -> RegistryEntry:
     """Save a `NewEntry` that `entry_problems` found nothing wrong with.
 
     Sets its co-admins, records a dated password change (never the value) when a password is given,
     and writes its one audit event (`action`, with `details` and whether a password was recorded).
+    With `awaiting_confirmation` the entry starts pending: another approver confirms it (§1.4.6).
     Call it inside the caller's transaction; notifications are the caller's. A handle taken at the
     last moment by someone else raises RegistryError.
     """
@@ -189,6 +209,8 @@ def create_entry(
         owner=new.owner,
         handle=new.handle,
         url=new.url,
+        identification_text=new.identification_text,
+        school_website_url=new.school_website_url,
         login_username=new.login_username,
         login_email=new.login_email,
         recovery_email=new.recovery_email,
@@ -196,7 +218,7 @@ def create_entry(
         password_changed_at=now if new.password else None,
         privacy=new.privacy,
         comment_setting=new.comment_setting,
-        status=Status.ACTIVE,
+        status=Status.PENDING if awaiting_confirmation else Status.ACTIVE,
         status_changed_at=now,
         last_reviewed_at=(
             timezone.make_aware(datetime.datetime.combine(reviewed, datetime.time(12))) if reviewed else None
@@ -217,7 +239,11 @@ def create_entry(
         action=action,
         target=entry,
         org_unit=entry.org_unit,
-        details={**details, "password_recorded": bool(new.password)},
+        details={
+            **details,
+            "password_recorded": bool(new.password),
+            **({"awaiting_confirmation": True} if awaiting_confirmation else {}),
+        },
     )
     return entry
 
@@ -269,6 +295,9 @@ def register_account(
         privacy=privacy or account_request.network,
         comment_setting=comment_setting or account_request.comment_setting,
         co_admins=list(co_admins),
+        # §1.2.4: what was agreed on the request travels with the account.
+        identification_text=account_request.identification_text,
+        school_website_url=account_request.school_website_url,
     )
     problems = entry_problems(new)
     if problems:
@@ -303,5 +332,78 @@ def register_account(
         kind="registry.co_admin_added",
         context=context,
         url=url_,
+    )
+    return entry
+
+
+def notify_confirmers(*, entry: RegistryEntry, actor: User) -> None:
+    """Tell the people who may confirm a pending import that it waits for them (§1.4.6)."""
+    notify_all(
+        selectors.import_confirmers(entry),
+        kind="registry.import_to_confirm",
+        context={"entry": entry, "actor": actor},
+        url=entry_url(entry),
+    )
+
+
+@transaction.atomic
+def confirm_import(*, actor: User, entry: RegistryEntry) -> RegistryEntry:
+    """A second approver confirms an imported account that named its importer (§1.4.6): pending → active.
+
+    Who: another approver of the unit, or a district admin, who neither imported nor administers the
+    account (`selectors.can_confirm_import`). Side effects: one audit event; the importer and the owner
+    are told.
+    """
+    entry = lock(entry)
+    if problem := selectors.confirmation_refusal(actor, entry):
+        raise RegistryError(problem)
+    now = timezone.now()
+    entry.status = Status.ACTIVE
+    entry.status_changed_at = now
+    entry.confirmed_by = actor
+    entry.confirmed_at = now
+    entry.save(update_fields=["status", "status_changed_at", "confirmed_by", "confirmed_at", "updated_at"])
+    record_event(
+        actor=actor,
+        action="registry.import_confirmed",
+        target=entry,
+        org_unit=entry.org_unit,
+        details={"imported_by": entry.registered_by.email if entry.registered_by else ""},
+    )
+    told = {u.pk: u for u in (entry.registered_by, entry.owner) if u is not None and u.pk != actor.pk}
+    notify_all(
+        told.values(), kind="registry.import_confirmed", context={"entry": entry, "actor": actor}, url=entry_url(entry)
+    )
+    return entry
+
+
+@transaction.atomic
+def refuse_import(*, actor: User, entry: RegistryEntry, reason: str) -> RegistryEntry:
+    """A second approver refuses an imported account that named its importer (§1.4.6): pending → removed.
+
+    The entry stays as history (nothing in the registry is deleted) and its handle is free again. Who: as
+    `confirm_import`. A reason is required. Side effects: one audit event with the reason; the importer
+    and the owner are told why.
+    """
+    entry = lock(entry)
+    if problem := selectors.confirmation_refusal(actor, entry):
+        raise RegistryError(problem)
+    reason = require_reason(reason, "refusing this account")
+    entry.status = Status.REMOVED
+    entry.status_changed_at = timezone.now()
+    entry.save(update_fields=["status", "status_changed_at", "updated_at"])
+    record_event(
+        actor=actor,
+        action="registry.import_refused",
+        target=entry,
+        org_unit=entry.org_unit,
+        details={"reason": reason[:1000], "imported_by": entry.registered_by.email if entry.registered_by else ""},
+    )
+    told = {u.pk: u for u in (entry.registered_by, entry.owner) if u is not None and u.pk != actor.pk}
+    notify_all(
+        told.values(),
+        kind="registry.import_refused",
+        context={"entry": entry, "actor": actor, "reason": reason},
+        url=entry_url(entry),
     )
     return entry

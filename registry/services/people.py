@@ -1,12 +1,14 @@
-"""Who has an account: its owner and co-administrators (§1.4.5), and what a departure means."""
+"""Who has an account: its owner and co-administrators (§1.4.5), and what leaving a unit, losing its
+approver role or being deactivated means for the accounts (access follows membership)."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 
-from accounts.models import User
-from accounts.selectors import approvers_of
+from accounts.models import Membership, OrgUnit, User
+from accounts.selectors import approvers_of, is_approver_of
 from audit.services import record_event
 
 from .. import selectors
@@ -116,42 +118,105 @@ def remove_co_admin(*, actor: User, entry: RegistryEntry, user: User) -> Registr
     return entry
 
 
-@transaction.atomic
-def flag_accounts_of_departed_user(*, user: User) -> int:
-    """A user was deactivated: every live account they could sign in to needs a new password, and the ones
-    they owned need a new owner. Runs from the User post_save receiver (registry/signals.py).
+def _told_about(unit: OrgUnit, user: User) -> list[User]:
+    """Who hears that someone lost access to a unit's accounts: its other approvers, else the district admins."""
+    approvers = [u for u in approvers_of(unit) if u.pk != user.pk]
+    if approvers:
+        return approvers
+    return list(User.objects.filter(is_active=True, is_district_admin=True).exclude(pk=user.pk))
 
-    Safe to run twice: accounts already flagged are left alone. Side effects: one audit event per account
-    flagged (actor: system); the unit's approvers are told. Returns the number of accounts flagged.
+
+@transaction.atomic
+def withdraw_access(
+    *, user: User, org_unit: OrgUnit | None = None, was_approver: bool = False, actor: User | None = None
+) -> int:
+    """Access follows membership (§1.4.5): make the registry match what `user` may still do, right now.
+
+    Called by the receivers in registry/signals.py after a membership of `org_unit` was deleted or changed
+    (`was_approver`: it was the approver role), and with no `org_unit` after the user was deactivated
+    (then every unit). Nothing is taken from what the user's remaining memberships still allow. For
+    each unit concerned, when they left it (no membership left, or deactivated) or lost its approver role:
+
+    1. they stop being a co-administrator of its live accounts;
+    2. each live account whose password they could reveal before (owner, co-admin, or any account of a
+       unit they approved for) and cannot now is flagged "password rotation needed";
+    3. each live account they own there, once they are no longer active staff of it, "needs new owner".
+
+    Safe to run twice: what is already done is left alone. Side effects: one audit event per account
+    changed (`registry.access_withdrawn`; actor: `actor`, else the portal itself); the unit's other
+    approvers (else the district admins) are told once per unit, with the list. Returns the number of
+    accounts changed.
     """
-    ids = RegistryEntry.objects.filter(Q(owner=user) | Q(co_admins=user)).exclude(status=Status.REMOVED).values("pk")
-    flagged = 0
-    for entry in (
-        RegistryEntry.objects.select_for_update(of=("self",)).select_related("org_unit", "platform").filter(pk__in=ids)
-    ):
-        owned = entry.owner_id == user.pk
+    live = RegistryEntry.objects.exclude(status=Status.REMOVED)
+    if org_unit is not None:
+        approver_units = {org_unit.pk} if was_approver else set()
+        scope = live.filter(org_unit=org_unit)
+    else:
+        approver_units = set(
+            Membership.objects.filter(user=user, role=Membership.Role.APPROVER).values_list("org_unit_id", flat=True)
+        )
+        scope = live.filter(Q(owner=user) | Q(co_admins=user) | Q(org_unit_id__in=approver_units))
+    ids = scope.values("pk")
+    co_admin_of = set(
+        RegistryEntry.co_admins.through.objects.filter(user_id=user.pk, registryentry_id__in=ids).values_list(
+            "registryentry_id", flat=True
+        )
+    )
+    now_member: dict[int, bool] = {}
+    now_approver: dict[int, bool] = {}
+    changed_by_unit: dict[int, tuple[OrgUnit, list[dict]]] = {}
+    entries = (
+        RegistryEntry.objects.select_for_update(of=("self",))
+        .select_related("org_unit", "platform")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    for entry in entries:
+        unit_id = entry.org_unit_id
+        if unit_id not in now_member:
+            now_member[unit_id] = user.is_active and is_member(user, unit_id)
+            now_approver[unit_id] = is_approver_of(user, unit_id)
+        member, approver = now_member[unit_id], now_approver[unit_id]
+        left = not member
+        lost_approver_role = unit_id in approver_units and not approver
+        if not (left or lost_approver_role):
+            continue  # their remaining memberships still allow all of it
+        owned, co_admin = entry.owner_id == user.pk, entry.pk in co_admin_of
+        could_reveal = owned or co_admin or unit_id in approver_units
+        can_reveal = approver or (owned and member)
         changes = []
-        if not entry.needs_password_rotation:
+        if co_admin:
+            entry.co_admins.remove(user)
+            changes.append("co_admin_removed")
+        if could_reveal and not can_reveal and not entry.needs_password_rotation:
             entry.needs_password_rotation = True
             changes.append("needs_password_rotation")
-        if owned and not entry.needs_new_owner:
+        if owned and left and not entry.needs_new_owner:
             entry.needs_new_owner = True
             changes.append("needs_new_owner")
         if not changes:
             continue
-        entry.save(update_fields=[*changes, "updated_at"])
-        flagged += 1
+        entry.save(update_fields=["needs_password_rotation", "needs_new_owner", "updated_at"])
+        trigger = "deactivated" if not user.is_active else ("left_unit" if left else "lost_approver_role")
         record_event(
-            actor=None,
-            action="registry.flagged_departed_user",
+            actor=actor,
+            action="registry.access_withdrawn",
             target=entry,
             org_unit=entry.org_unit,
-            details={"user": user.email, "owner": owned, "flags": changes},
+            details={"user": user.email, "trigger": trigger, "changes": changes, "owner": owned},
         )
+        rows = changed_by_unit.setdefault(unit_id, (entry.org_unit, []))[1]
+        rows.append({"entry": entry, "changes": changes, "trigger": trigger})
+    for unit, rows in changed_by_unit.values():
         notify_all(
-            approvers_of(entry.org_unit),
-            kind="registry.flagged_departed_user",
-            context={"entry": entry, "departed": user, "owned": owned},
-            url=entry_url(entry),
+            _told_about(unit, user),
+            kind="registry.access_withdrawn",
+            context={
+                "person": user,
+                "unit": unit,
+                "rows": rows,
+                "new_owner_needed": any("needs_new_owner" in row["changes"] for row in rows),
+            },
+            url=f"{reverse('registry:list')}?org_unit={unit.pk}",
         )
-    return flagged
+    return sum(len(rows) for _, rows in changed_by_unit.values())

@@ -5,13 +5,14 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.html import format_html
 
-from registry import selectors
+from registry import selectors, two_factor
 from registry.models import EnforcementAction, RegistryEntry
 
 register = template.Library()
 
 _BADGES = {
     RegistryEntry.Status.ACTIVE: "text-bg-success",
+    RegistryEntry.Status.PENDING: "text-bg-info",
     RegistryEntry.Status.DISABLED: "text-bg-warning",
     RegistryEntry.Status.REMOVED: "text-bg-secondary",
 }
@@ -37,6 +38,9 @@ _EVENT_LABELS = {
     "registry.co_admin_added": "Co-administrator added",
     "registry.co_admin_removed": "Co-administrator removed",
     "registry.flagged_departed_user": "Flagged: someone with access left",
+    "registry.access_withdrawn": "Access withdrawn: someone left the unit, lost a role or was deactivated",
+    "registry.import_confirmed": "Import confirmed by a second approver",
+    "registry.import_refused": "Import refused by a second approver",
     "registry.review_confirmed": "Site review: still in use and current",
     "registry.decommission_requested": "Site review: decommission requested",
 }
@@ -107,3 +111,10 @@ def registry_approver_stats(context):
     if user is None or not user.is_authenticated:
         return {"stats": None}
     return {"stats": selectors.approver_stats(user)}
+
+
+@register.simple_tag(takes_context=True)
+def two_factor_return(context):
+    """{"url", "label"} of the account a two-factor set-up started from (the recovery codes page links back)."""
+    request = context.get("request")
+    return two_factor.return_link(request) if request is not None else None

@@ -100,17 +100,26 @@ def enroll_mfa():
 
 @pytest.fixture
 def reauthenticated(client_for):
-    """`reauthenticated(user)` → a client signed in as the user, who just confirmed their password."""
+    """`reauthenticated(user)` → a client signed in as the user, who just proved it again: with the
+    second factor when the user has or must have one (`with_code=None`), else with the password.
+    `with_code=False` records a password re-authentication whoever the user is."""
     from allauth.account.internal.flows.login import (
         _AUTHENTICATION_METHODS_USER_SESSION_KEY,
         AUTHENTICATION_METHODS_SESSION_KEY,
     )
 
-    def _client(user):
+    from registry import selectors
+
+    def _client(user, *, with_code=None):
+        if with_code is None:
+            with_code = selectors.reveal_needs_second_factor(user)
         client = client_for(user)
         session = client.session
         session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-            {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
+            {"method": "password", "at": time.time() - 3600, "email": user.email},
+            {"method": "mfa", "at": time.time(), "type": "totp", "reauthenticated": True}
+            if with_code
+            else {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True},
         ]
         session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
         session.save()

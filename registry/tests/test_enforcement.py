@@ -168,23 +168,24 @@ def test_deactivating_the_owner_flags_a_new_owner_and_a_new_password(entry, teac
     teacher.save()
     entry.refresh_from_db()
     assert entry.needs_new_owner and entry.needs_password_rotation
-    event = events(entry, "registry.flagged_departed_user").get()
-    assert event.actor is None and event.details["owner"] is True
-    assert Notification.objects.filter(recipient=principal, kind="registry.flagged_departed_user").count() == 1
+    event = events(entry, "registry.access_withdrawn").get()
+    assert event.actor is None and event.details["owner"] is True and event.details["trigger"] == "deactivated"
+    assert Notification.objects.filter(recipient=principal, kind="registry.access_withdrawn").count() == 1
 
 
-def test_deactivating_a_co_admin_flags_only_the_password(entry, colleague):
+def test_deactivating_a_co_admin_flags_only_the_password_and_revokes_their_access(entry, colleague):
     colleague.is_active = False
     colleague.save()
     entry.refresh_from_db()
     assert entry.needs_password_rotation and not entry.needs_new_owner
+    assert not entry.co_admins.filter(pk=colleague.pk).exists()
 
 
 def test_flagging_a_departed_user_twice_changes_nothing_more(entry, teacher):
     teacher.is_active = False
     teacher.save()
-    assert services.flag_accounts_of_departed_user(user=teacher) == 0
-    assert events(entry, "registry.flagged_departed_user").count() == 1
+    assert services.withdraw_access(user=teacher) == 0
+    assert events(entry, "registry.access_withdrawn").count() == 1
 
 
 def test_saving_an_active_user_flags_nothing(entry, teacher):

@@ -224,3 +224,49 @@ def test_the_export_follows_the_filters(entry, public_entry, principal, client_f
 
 def test_employees_cannot_export(teacher, client_for):
     assert client_for(teacher).get(reverse("registry:export")).status_code == 403
+
+
+def test_an_import_carries_the_identification_columns_and_checks_the_link_1_2_4(platform, principal, teacher):
+    header = "unit,platform,handle,owner_email,login_username,login_email,identification_text,school_website_url"
+    text = "\n".join(
+        [
+            header,
+            'ridgeview,Instagram,art_room,teacher@sd.example,art,art@sd.example,"Ridgeview art room, a district site",'
+            "https://ridgeview.sd.example",
+            "ridgeview,Instagram,band_room,teacher@sd.example,band,band@sd.example,Band,javascript:alert(1)",
+            "ridgeview,Instagram,old_page,teacher@sd.example,old,old@sd.example,,",
+        ]
+    )
+    preview = services.import_registry_csv(actor=principal, csv_text=text + "\n", dry_run=True)
+    assert [bool(r.errors) for r in preview.rows] == [False, True, False]
+    assert "school or unit website" in preview.rows[1].errors[0]
+    services.import_registry_csv(
+        actor=principal, csv_text="\n".join([header, text.splitlines()[1], text.splitlines()[3]]) + "\n", dry_run=False
+    )
+    art, old = RegistryEntry.objects.get(handle="art_room"), RegistryEntry.objects.get(handle="old_page")
+    assert art.identification_text == "Ridgeview art room, a district site"
+    assert art.school_website_url == "https://ridgeview.sd.example" and art.has_identification
+    assert not old.has_identification  # optional on import; the owner records it at the first review
+
+
+def test_an_imported_handle_or_username_with_a_line_break_is_refused_like_at_registration(
+    platform, principal, teacher, colleague
+):
+    # Issue 12: a CR/LF in a one-line value would reach e-mail subjects; the shared rules refuse it.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADER.split(","))
+    writer.writerow(
+        ["ridgeview", "Instagram", "art\r\nBcc: all", "", "teacher@sd.example", "", "ok", "art@sd.example"]
+        + ["", "private", "off"]
+    )
+    writer.writerow(
+        ["ridgeview", "Instagram", "art2", "", "teacher@sd.example", "", "user\x00name", "a2@sd.example"]
+        + ["", "private", "off"]
+    )
+    preview = services.import_registry_csv(actor=principal, csv_text=buffer.getvalue(), dry_run=True)
+    assert not preview.ok
+    assert all(any("one line" in e for e in row.errors) for row in preview.rows)
+    with pytest.raises(RegistryError):
+        services.import_registry_csv(actor=principal, csv_text=buffer.getvalue(), dry_run=False)
+    assert not RegistryEntry.objects.exists()

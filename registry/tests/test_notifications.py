@@ -8,7 +8,7 @@ from django.conf import settings
 from notifications.models import Notification
 from registry import services
 
-from .scenes import register
+from .scenes import fresh_records, register
 
 KINDS = [
     "registry.registered",
@@ -21,7 +21,10 @@ KINDS = [
     "registry.reactivated",
     "registry.ownership_transferred",
     "registry.co_admin_removed",
-    "registry.flagged_departed_user",
+    "registry.access_withdrawn",
+    "registry.import_to_confirm",
+    "registry.import_confirmed",
+    "registry.import_refused",
     "registry.decommission_requested",
     "registry.imported",
 ]
@@ -54,7 +57,7 @@ def test_the_unit_approver_hears_of_a_registration_with_its_unit(approved_reques
 
 
 def test_a_co_admins_reveal_tells_the_owner_that_no_reason_was_needed(entry, colleague, teacher):
-    services.reveal_credentials(actor=colleague, entry=entry, reauthenticated=True)
+    services.reveal_credentials(actor=colleague, entry=entry, authentication_records=fresh_records(colleague))
     notice = told(teacher, "registry.credentials_revealed")
     assert notice.subject == f"Your account's login details were viewed: {entry}"
     assert notice.body.startswith(f"{colleague.short_name} viewed the login details of {entry} on ")
@@ -71,9 +74,11 @@ def test_a_decommission_request_carries_the_owners_note_to_the_approver_1_2_1_3(
 def test_an_owner_who_leaves_flags_the_account_for_a_new_owner_and_password(entry, teacher, principal):
     teacher.is_active = False
     teacher.save()
-    notice = told(principal, "registry.flagged_departed_user")
-    assert notice.subject == f"{entry} needs a new owner and a new password"
-    assert notice.body.endswith(f"had access to {entry}. It needs a new owner and a new password.")
+    notice = told(principal, "registry.access_withdrawn")
+    assert notice.subject == f"{teacher.short_name} no longer has access to 1 account of {entry.org_unit}"
+    assert notice.body.startswith(f"{teacher.short_name} no longer has an active district account.")
+    assert f"- {entry}: needs a new password (they could view it); needs a new owner;" in notice.body
+    assert notice.body.endswith("transfer the accounts that need a new owner.")
 
 
 def test_removing_a_co_admin_tells_them_and_asks_the_owner_for_a_new_password(entry, principal, teacher, colleague):

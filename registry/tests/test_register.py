@@ -183,3 +183,33 @@ def test_the_form_shows_a_taken_handle_at_the_handle_field(entry, make_request, 
     response = client_for(teacher).post(reverse("registry:register", args=[second.pk]), form_data(handle="ROOM12news"))
     assert response.status_code == 200
     assert "already in the registry" in " ".join(response.context["form"].errors["handle"])
+
+
+def test_registration_carries_the_identification_agreed_on_the_request_1_2_4(approved_request):
+    entry = register(approved_request)
+    assert entry.identification_text == approved_request.identification_text
+    assert entry.school_website_url == approved_request.school_website_url
+    assert entry.has_identification
+
+
+def test_a_double_click_on_register_creates_one_entry_and_lands_on_it(approved_request, teacher, client_for):
+    # Issue 12: the same form (same one-time token) sent twice registers once; the second lands on it.
+    import re
+
+    client = client_for(teacher)
+    page = client.get(reverse("registry:register", args=[approved_request.pk])).content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    data = {**form_data(), "form_token": token}
+    first = client.post(reverse("registry:register", args=[approved_request.pk]), data)
+    second = client.post(reverse("registry:register", args=[approved_request.pk]), data)
+    entry = RegistryEntry.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == reverse("registry:detail", args=[entry.pk])
+
+
+def test_a_line_break_in_the_handle_is_a_form_error_and_nothing_is_saved(approved_request, teacher, client_for):
+    response = client_for(teacher).post(
+        reverse("registry:register", args=[approved_request.pk]), form_data(handle="room12\r\nBcc: all")
+    )
+    assert response.status_code == 200 and "one line" in " ".join(response.context["form"].errors["handle"])
+    assert not RegistryEntry.objects.exists()

@@ -1,7 +1,8 @@
 """The fixture district used by the security tests: two schools, every role, real objects.
 
 School A: employee_a (owns entry_a, wrote request_a, has an approved request still to register,
-logged inquiry_a, organises event_a), co_admin (co-administers entry_a), approver_a.
+logged inquiry_a, organises event_a), co_admin (co-administers entry_a), approver_a (imported
+entry_pending naming themselves co-admin: it waits for a second approver, §1.4.6).
 School B: employee_b (owns the public entry_b), approver_b. District-wide: comms, district_admin.
 """
 
@@ -91,6 +92,20 @@ def build_district() -> SimpleNamespace:
         next_review_due=datetime.date(2030, 1, 1),
         password=ENTRY_B_PASSWORD,
     )
+    # Imported by approver_a, who named themselves co-admin: it waits for a second approver (§1.4.6).
+    d.entry_pending = RegistryEntry.objects.create(
+        platform=d.platform,
+        org_unit=d.school_a,
+        owner=d.employee_a,
+        handle="school_a_imported",
+        login_username="schoolaimported",
+        login_email=d.employee_a.email,
+        next_review_due=datetime.date(2030, 1, 1),
+        status=RegistryEntry.Status.PENDING,
+        registered_by=d.approver_a,
+        password=ENTRY_A_PASSWORD,
+    )
+    d.entry_pending.co_admins.add(d.approver_a)
     d.checkin_token = make_token(entry_id=d.entry_a.pk, user_id=d.employee_a.pk, period_start=timezone.localdate())
     d.notification_a = create_notification(recipient=d.employee_a, kind="test", subject="For A", body="b", url="/home/")
     d.inquiry_a = outreach.log_inquiry(

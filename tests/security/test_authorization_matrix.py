@@ -103,6 +103,20 @@ MATRIX = {
     # Allowed people are redirected: owner/co-admin to the re-authentication page, approvers and
     # admins without MFA back to the account with a message. Nothing is revealed by an empty POST.
     "registry:reveal": ("POST", lambda d: {"pk": d.entry_a.pk}, _row(LOGIN, 302, 404, 302, 302, 404, 404, 302)),
+    # Two-factor set-up started from an account: whoever may see the account is sent to allauth's set-up
+    # (issue 14), and comes back to it afterwards.
+    "registry:setup_two_factor": (
+        "GET",
+        lambda d: {"pk": d.entry_a.pk},
+        _row(LOGIN, 302, 404, 302, 302, 404, 404, 302),
+    ),
+    # §1.4.6: an import naming its importer (approver_a) is confirmed by someone else: here only the district
+    # admin (302: an empty POST is refused with a message); the owner and the importer may not (403).
+    "registry:confirm_import": (
+        "POST",
+        lambda d: {"pk": d.entry_pending.pk},
+        _row(LOGIN, 403, 404, 404, 403, 404, 404, 302),
+    ),
     # §1.4.2: disable/remove/feedback and transfers are the unit's approvers' (and district admins').
     "registry:enforce": ("GET", lambda d: {"pk": d.entry_a.pk}, _row(LOGIN, 403, 404, 403, 200, 404, 404, 200)),
     "registry:transfer": ("GET", lambda d: {"pk": d.entry_a.pk}, _row(LOGIN, 403, 404, 403, 200, 404, 404, 200)),

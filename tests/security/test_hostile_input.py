@@ -92,7 +92,8 @@ def local_input(moment: datetime.datetime) -> str:
 
 
 def recently_reauthenticated_with_mfa(d, client):
-    """approver_a has TOTP enrolled and has just confirmed their password (allauth's session record)."""
+    """approver_a has TOTP enrolled and has just confirmed it is them with a code (allauth's session record;
+    a password alone no longer counts for an approver, issue 11)."""
     from allauth.account.internal.flows.login import (
         _AUTHENTICATION_METHODS_USER_SESSION_KEY,
         AUTHENTICATION_METHODS_SESSION_KEY,
@@ -102,7 +103,7 @@ def recently_reauthenticated_with_mfa(d, client):
     Authenticator.objects.get_or_create(user=d.approver_a, type=Authenticator.Type.TOTP, defaults={"data": {}})
     session = client.session
     session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": time.time(), "email": d.approver_a.email, "reauthenticated": True}
+        {"method": "mfa", "at": time.time(), "type": "totp", "reauthenticated": True}
     ]
     session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(d.approver_a.pk)
     session.save()
