@@ -5,15 +5,21 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from accounts.models import OrgUnit
+from accounts.models import Membership, OrgUnit
 from accounts.validators import is_district_email
 from approvals.acknowledgements import STATEMENTS
 from approvals.models import AccountRequest
 from moderation.models import CheckIn, MissedCheckIn
+from notifications.models import Notification, SweepRun
+from notifications.schedules import SCHEDULES
+from notifications.sweeps import registered_sweeps
+from outreach.models import MediaInquiry
+from outreach.selectors import inquiries_visible_to, inquiries_waiting_for
 from registry.models import RegistryEntry
+from registry.selectors import registry_entries_for_list
 
 ACTIVE = RegistryEntry.Status.ACTIVE
 
@@ -222,3 +228,85 @@ def unit_compliance(unit: OrgUnit, today: date | None = None, recent_days: int =
         }
         rows.append({"entry": e, "verdicts": [v[c] for c, _ in CLAUSES], "ok": all(x.ok for x in v.values())})
     return rows
+
+
+# --- Home panels: the district at a glance, the communications manager's desk -------------------------
+
+
+@dataclass
+class SweepStatus:
+    name: str
+    label: str
+    last: object = None  # the latest SweepRun, or None when it never ran
+
+
+@dataclass
+class DistrictGlance:
+    units_without_approver: list
+    units_without_approver_count: int
+    needs_new_owner: int
+    needs_password_rotation: int
+    overdue_reviews: int
+    failed_emails: int
+    sweeps: list
+
+
+def district_at_a_glance(today: date | None = None) -> DistrictGlance:
+    """For district admins' home: what in the district needs IT or governance staff (§1.4.2, §1.4.5,
+    §1.2.1.3). A fixed number of queries: the sweep runs cost one query per registered sweep."""
+    today = today or timezone.localdate()
+    has_approver = Membership.objects.filter(
+        org_unit=OuterRef("pk"), role=Membership.Role.APPROVER, user__is_active=True
+    )
+    orphans = OrgUnit.objects.filter(is_active=True).exclude(Exists(has_approver)).order_by("name")
+    live = RegistryEntry.objects.exclude(status=RegistryEntry.Status.REMOVED)
+    counts = live.aggregate(
+        owner=Count("pk", filter=Q(needs_new_owner=True)),
+        rotation=Count("pk", filter=Q(needs_password_rotation=True)),
+        overdue=Count("pk", filter=Q(status=ACTIVE, next_review_due__lt=today)),
+    )
+    labels = {s.args[0]: s.name for s in SCHEDULES if s.args}
+    sweeps = [
+        SweepStatus(name, labels.get(name, name), SweepRun.objects.filter(name=name, dry_run=False).first())
+        for name in sorted(registered_sweeps())
+    ]
+    return DistrictGlance(
+        units_without_approver=list(orphans[:8]),
+        units_without_approver_count=orphans.count(),
+        needs_new_owner=counts["owner"],
+        needs_password_rotation=counts["rotation"],
+        overdue_reviews=counts["overdue"],
+        failed_emails=Notification.objects.filter(email_status=Notification.EmailStatus.FAILED).count(),
+        sweeps=sweeps,
+    )
+
+
+@dataclass
+class CommunicationsDesk:
+    open_inquiries: list
+    open_count: int
+    waiting_count: int
+    overdue_count: int
+    public_accounts: list
+    public_count: int
+    now: object = None
+
+
+def communications_desk(user, now=None) -> CommunicationsDesk:
+    """For the communications manager's home (§1.5.1): open media inquiries by deadline, and the public
+    accounts registered most recently (read-only). Bounded queries."""
+    now = now or timezone.now()
+    open_qs = inquiries_visible_to(user).filter(status__in=MediaInquiry.OPEN_STATES)
+    waiting = inquiries_waiting_for(user)
+    public = registry_entries_for_list(user).filter(
+        privacy=RegistryEntry.Privacy.PUBLIC, status=RegistryEntry.Status.ACTIVE
+    )
+    return CommunicationsDesk(
+        open_inquiries=list(open_qs.order_by("deadline", "id")[:8]),
+        open_count=open_qs.count(),
+        waiting_count=waiting.count(),
+        overdue_count=waiting.filter(deadline__lt=now).count(),
+        public_accounts=list(public.order_by("-created_at", "-id")[:6]),
+        public_count=public.count(),
+        now=now,
+    )
