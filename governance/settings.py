@@ -40,7 +40,8 @@ DISTRICT_EMAIL_DOMAINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with the district's grouping and names (governance/admin.py).
+    "governance.apps.DistrictAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -2,10 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-admin.site.site_header = "AP 1311 portal: district administration"
-admin.site.site_title = "AP 1311 admin"
-admin.site.index_title = "Schools, roles, platforms and schedules"
-
 urlpatterns = [
     path("", include("oversight.home_urls")),
     path("", include("oversight.urls")),

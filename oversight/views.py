@@ -76,6 +76,10 @@ def district_dashboard(request):
         },
         "units": {"labels": [f.unit.name for f in by_size], "values": [f.active for f in by_size]},
     }
+    if len(figures) == 1:
+        # One unit: a bar per unit says nothing, so the second chart counts its accounts per platform.
+        platforms = sorted(figures[0].by_platform.items(), key=lambda item: -item[1])
+        chart_data["units"] = {"labels": [p for p, _ in platforms], "values": [n for _, n in platforms]}
     return render(
         request,
         "oversight/dashboard.html",
@@ -87,6 +91,7 @@ def district_dashboard(request):
             # Empty charts say so instead of drawing bare axes (issue 14).
             "trend_has_data": any(t["rate"] is not None for t in trend),
             "chart_units_count": len(by_size),
+            "chart_by_platform": len(figures) == 1,
         },
     )
 
