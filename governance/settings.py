@@ -262,7 +262,8 @@ else:
     _processed_dir = VAR_DIR / "celery" / "processed"
     _control_dir = VAR_DIR / "celery" / "control"
     RUNTIME_DIRS += [_broker_dir, _processed_dir, _control_dir]
-    CELERY_BROKER_URL = "filesystem://"
+    # A host name the file-system transport ignores, so kombu does not warn "No hostname was supplied".
+    CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
