@@ -8,6 +8,7 @@ SIGTERM and waits for them) but not make; the terminal is handed back afterwards
 exits 0. Without a terminal (CI, nohup) it simply runs honcho.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -45,13 +46,11 @@ def main() -> int:
     # Honcho handles Ctrl-C for everyone; this process only waits for it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        code = subprocess.call(command, cwd=ROOT)
+        code = subprocess.call(command, cwd=ROOT)  # noqa: S603 (our own honcho and Procfile, no input)
     finally:
         if tty is not None and previous is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.tcsetpgrp(tty, previous)
-            except OSError:
-                pass
     if code in INTERRUPTED:
         print("\nStopped web, worker and beat. Run `make run` again to restart.", flush=True)
         return 0
