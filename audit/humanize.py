@@ -83,7 +83,7 @@ ACTIONS: dict[str, Wording] = {
 }
 
 # Details that the sentence already says, or that mean nothing to a reader.
-_HIDDEN = {"resubmission", "request", "user", "outlet", "school_year", "line"}
+_HIDDEN = {"resubmission", "request", "user", "outlet", "school_year", "line", "via"}  # via: see source_of
 
 _KEY_LABELS = {
     "comment": "Comment",
@@ -277,7 +277,7 @@ def source_of(event) -> str:
     the one-click e-mail link of a check-in, or the portal itself (reminder sweeps)."""
     details = event.details if isinstance(event.details, dict) else {}
     if details.get("via") == "email":
-        return f"E-mail link{f', {event.source_ip}' if event.source_ip else ''}"
+        return f"One-click e-mail link{f', {event.source_ip}' if event.source_ip else ''}"
     if event.source_ip:
         return str(event.source_ip)
     if getattr(event, "actor_id", None) is None:

@@ -239,6 +239,18 @@ class SweepStatus:
     label: str
     last: object = None  # the latest SweepRun, or None when it never ran
 
+    @property
+    def summary(self) -> str:
+        """ "4 messages; 4 not confirmed" rather than the run's raw counts."""
+        if self.last is None:
+            return ""
+        counts = dict(self.last.counts or {})
+        created = counts.pop("created", 0)
+        counts.pop("planned", None)
+        parts = [f"{created} message{'s' if created != 1 else ''}"]
+        parts += [f"{n} {key.replace('_', ' ')}" for key, n in counts.items() if n]
+        return "; ".join(parts)
+
 
 def _sweep_key(run_name: str) -> str:
     """The registered sweep a run belongs to. Outreach records its runs as "outreach_<name>" (and
