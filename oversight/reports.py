@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import Membership, OrgUnit
 from accounts.validators import is_district_email
@@ -219,12 +220,14 @@ def unit_compliance(unit: OrgUnit, today: date | None = None, recent_days: int =
                 bool(
                     r and r.status == AccountRequest.Status.APPROVED and r.decided_at and r.decided_at <= e.created_at
                 ),
-                f"approved {timezone.localdate(r.decided_at):%Y-%m-%d}"
+                f"approved {date_format(timezone.localdate(r.decided_at), 'DATE_FORMAT')}"
                 if r and r.decided_at
                 else "no approval on file",
                 req_url,
             ),
-            "1.2.1.3": Verdict(e.next_review_due >= today, f"next review {e.next_review_due:%Y-%m-%d}", detail),
+            "1.2.1.3": Verdict(
+                e.next_review_due >= today, f"next review {date_format(e.next_review_due, 'DATE_FORMAT')}", detail
+            ),
         }
         rows.append({"entry": e, "verdicts": [v[c] for c, _ in CLAUSES], "ok": all(x.ok for x in v.values())})
     return rows
