@@ -9,6 +9,7 @@ PORT ?= 8000
 
 help:
 	@echo "make run   - set up, migrate, seed the demo district and start web + Celery worker + beat on http://127.0.0.1:$(PORT)"
+	@echo "             (sign in at /auth/login/; another port: make run PORT=8001)"
 	@echo "make test  - set up and run the whole test suite (DATABASE_URL / REDIS_URL select PostgreSQL / Redis)"
 
 check-python:
@@ -32,15 +33,21 @@ node_modules/.installed: package.json package-lock.json
 setup: $(VENV)/.installed node_modules/.installed
 
 # `make run` is development: the settings read .env only when asked (DJANGO_READ_DOT_ENV).
+# `make run PORT=8001` serves another port (e-mail links follow it). Ctrl-C stops everything, exit 0.
 run: export DJANGO_READ_DOT_ENV = true
+run: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: setup .env
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	$(PY) manage.py setup_schedules
+	@$(PY) manage.py migrate --noinput
+	@$(PY) manage.py seed_demo
+	@$(PY) manage.py setup_schedules
 	@echo ""
-	@echo "Portal: http://127.0.0.1:$(PORT)/   (Ctrl-C stops the web server, worker and beat)"
-	@echo "E-mails are written to var/mail/."
-	WEB_PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
+	@echo "  Portal:   http://127.0.0.1:$(PORT)/   (sign in at http://127.0.0.1:$(PORT)/auth/login/)"
+	@echo "  Logins:   teacher@, teacher2@, principal@, principal2@, comms@, admin@sd.example"
+	@echo "            password demo-pass-1311 for all; the Django admin is at /admin/ (admin@sd.example)"
+	@echo "  E-mails:  written to var/mail/      Another port: make run PORT=8001"
+	@echo "  Ctrl-C stops the web server, the Celery worker and beat."
+	@echo ""
+	@WEB_PORT=$(PORT) $(PY) scripts/run_dev.py
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

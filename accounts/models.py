@@ -93,7 +93,9 @@ class OrgUnit(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "org unit"
+        # As a district says it (issue 14): the admin lists "Schools and departments".
+        verbose_name = "school or department"
+        verbose_name_plural = "schools and departments"
 
     def __str__(self):
         return self.name
@@ -122,6 +124,8 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["org_unit__name", "role", "user__email"]
+        verbose_name = "role"
+        verbose_name_plural = "roles"
         constraints = [models.UniqueConstraint(fields=["user", "org_unit", "role"], name="membership_unique_role")]
 
     def __str__(self):

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_approved_by
 
+from .humanize import action_choices
 from .models import AuditEvent
 
 
@@ -27,7 +28,7 @@ class AuditEventFilter(django_filters.FilterSet):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["org_unit"].queryset = units_approved_by(user)
-        self.filters["action"].extra["choices"] = [(a, a) for a in known_actions()]
+        self.filters["action"].extra["choices"] = action_choices(known_actions())
 
 
 def known_actions() -> list[str]:

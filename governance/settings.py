@@ -40,7 +40,8 @@ DISTRICT_EMAIL_DOMAINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with the district's grouping and names (governance/admin.py).
+    "governance.apps.DistrictAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -300,7 +301,8 @@ else:
     _processed_dir = VAR_DIR / "celery" / "processed"
     _control_dir = VAR_DIR / "celery" / "control"
     RUNTIME_DIRS += [_broker_dir, _processed_dir, _control_dir]
-    CELERY_BROKER_URL = "filesystem://"
+    # A host name the file-system transport ignores, so kombu does not warn "No hostname was supplied".
+    CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),

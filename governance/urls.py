@@ -6,9 +6,6 @@ from django.views.generic import RedirectView
 # AP 1311 trust: the admin has no sign-in of its own. Its login page sends people through allauth's
 # flow (with its two-factor stage), so a password alone never opens the admin.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "AP 1311 portal: district administration"
-admin.site.site_title = "AP 1311 admin"
-admin.site.index_title = "Schools, roles, platforms and schedules"
 
 urlpatterns = [
     path("", include("oversight.home_urls")),

@@ -5,15 +5,22 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from accounts.models import OrgUnit
+from accounts.models import Membership, OrgUnit
 from accounts.validators import is_district_email
 from approvals.acknowledgements import STATEMENTS
 from approvals.models import AccountRequest
 from moderation.models import CheckIn, MissedCheckIn
+from notifications.models import Notification, SweepRun
+from notifications.schedules import SCHEDULES
+from notifications.sweeps import registered_sweeps
+from outreach.models import MediaInquiry
+from outreach.selectors import inquiries_visible_to, inquiries_waiting_for
 from registry.models import RegistryEntry
+from registry.selectors import registry_entries_for_list
 
 ACTIVE = RegistryEntry.Status.ACTIVE
 
@@ -214,12 +221,118 @@ def unit_compliance(unit: OrgUnit, today: date | None = None, recent_days: int =
                 bool(
                     r and r.status == AccountRequest.Status.APPROVED and r.decided_at and r.decided_at <= e.created_at
                 ),
-                f"approved {timezone.localdate(r.decided_at):%Y-%m-%d}"
+                f"approved {date_format(timezone.localdate(r.decided_at), 'DATE_FORMAT')}"
                 if r and r.decided_at
                 else "no approval on file",
                 req_url,
             ),
-            "1.2.1.3": Verdict(e.next_review_due >= today, f"next review {e.next_review_due:%Y-%m-%d}", detail),
+            "1.2.1.3": Verdict(
+                e.next_review_due >= today, f"next review {date_format(e.next_review_due, 'DATE_FORMAT')}", detail
+            ),
         }
         rows.append({"entry": e, "verdicts": [v[c] for c, _ in CLAUSES], "ok": all(x.ok for x in v.values())})
     return rows
+
+
+# --- Home panels: the district at a glance, the communications manager's desk -------------------------
+
+
+@dataclass
+class SweepStatus:
+    name: str
+    label: str
+    last: object = None  # the latest SweepRun, or None when it never ran
+
+    @property
+    def summary(self) -> str:
+        """ "4 messages; 4 not confirmed" rather than the run's raw counts."""
+        if self.last is None:
+            return ""
+        counts = dict(self.last.counts or {})
+        created = counts.pop("created", 0)
+        counts.pop("planned", None)
+        parts = [f"{created} message{'s' if created != 1 else ''}"]
+        parts += [f"{n} {key.replace('_', ' ')}" for key, n in counts.items() if n]
+        return "; ".join(parts)
+
+
+def _sweep_key(run_name: str) -> str:
+    """The registered sweep a run belongs to. Outreach records its runs as "outreach_<name>" (and
+    "outreach_attestation" for the "attestations" sweep); the others under the registered name."""
+    name = run_name.removeprefix("outreach_")
+    return "attestations" if name == "attestation" else name
+
+
+@dataclass
+class DistrictGlance:
+    units_without_approver: list
+    units_without_approver_count: int
+    needs_new_owner: int
+    needs_password_rotation: int
+    overdue_reviews: int
+    failed_emails: int
+    sweeps: list
+
+
+def district_at_a_glance(today: date | None = None) -> DistrictGlance:
+    """For district admins' home: what in the district needs IT or governance staff (§1.4.2, §1.4.5,
+    §1.2.1.3). A fixed number of queries: the sweep runs cost one query per registered sweep."""
+    today = today or timezone.localdate()
+    has_approver = Membership.objects.filter(
+        org_unit=OuterRef("pk"), role=Membership.Role.APPROVER, user__is_active=True
+    )
+    orphans = OrgUnit.objects.filter(is_active=True).exclude(Exists(has_approver)).order_by("name")
+    live = RegistryEntry.objects.exclude(status=RegistryEntry.Status.REMOVED)
+    counts = live.aggregate(
+        owner=Count("pk", filter=Q(needs_new_owner=True)),
+        rotation=Count("pk", filter=Q(needs_password_rotation=True)),
+        overdue=Count("pk", filter=Q(status=ACTIVE, next_review_due__lt=today)),
+    )
+    labels = {s.args[0]: s.name for s in SCHEDULES if s.args}
+    last_runs = {}
+    for run_name in SweepRun.objects.filter(dry_run=False).values_list("name", flat=True).distinct():
+        last_runs[_sweep_key(run_name)] = SweepRun.objects.filter(name=run_name, dry_run=False).first()
+    sweeps = [
+        SweepStatus(name, labels.get(name, name.replace("_", " ").capitalize()), last_runs.get(name))
+        for name in sorted(registered_sweeps())
+    ]
+    return DistrictGlance(
+        units_without_approver=list(orphans[:8]),
+        units_without_approver_count=orphans.count(),
+        needs_new_owner=counts["owner"],
+        needs_password_rotation=counts["rotation"],
+        overdue_reviews=counts["overdue"],
+        failed_emails=Notification.objects.filter(email_status=Notification.EmailStatus.FAILED).count(),
+        sweeps=sweeps,
+    )
+
+
+@dataclass
+class CommunicationsDesk:
+    open_inquiries: list
+    open_count: int
+    waiting_count: int
+    overdue_count: int
+    public_accounts: list
+    public_count: int
+    now: object = None
+
+
+def communications_desk(user, now=None) -> CommunicationsDesk:
+    """For the communications manager's home (§1.5.1): open media inquiries by deadline, and the public
+    accounts registered most recently (read-only). Bounded queries."""
+    now = now or timezone.now()
+    open_qs = inquiries_visible_to(user).filter(status__in=MediaInquiry.OPEN_STATES)
+    waiting = inquiries_waiting_for(user)
+    public = registry_entries_for_list(user).filter(
+        privacy=RegistryEntry.Privacy.PUBLIC, status=RegistryEntry.Status.ACTIVE
+    )
+    return CommunicationsDesk(
+        open_inquiries=list(open_qs.order_by("deadline", "id")[:8]),
+        open_count=open_qs.count(),
+        waiting_count=waiting.count(),
+        overdue_count=waiting.filter(deadline__lt=now).count(),
+        public_accounts=list(public.order_by("-created_at", "-id")[:6]),
+        public_count=public.count(),
+        now=now,
+    )

@@ -12,7 +12,14 @@ from approvals.selectors import requests_awaiting_decision_by, requests_of
 from audit.services import record_event
 from core.http import csv_response, safe_csv_cell
 
-from .reports import CLAUSES, compliance_over_time, district_figures, unit_compliance
+from .reports import (
+    CLAUSES,
+    communications_desk,
+    compliance_over_time,
+    district_at_a_glance,
+    district_figures,
+    unit_compliance,
+)
 from .selectors import can_view_oversight, unit_for_report, units_overseen_by
 
 
@@ -36,6 +43,9 @@ def home(request):
         "my_requests_open": my_requests.filter(status__in=AccountRequest.OPEN_STATES).count(),
         "waiting_for_me": list(waiting[:10]),
         "waiting_for_me_count": waiting.count(),
+        # The district admin's and the communications manager's own desks (issue 14).
+        "district": district_at_a_glance() if user.is_district_admin else None,
+        "comms": communications_desk(user) if user.is_communications_manager else None,
     }
     return render(request, "oversight/home.html", context)
 
@@ -66,10 +76,23 @@ def district_dashboard(request):
         },
         "units": {"labels": [f.unit.name for f in by_size], "values": [f.active for f in by_size]},
     }
+    if len(figures) == 1:
+        # One unit: a bar per unit says nothing, so the second chart counts its accounts per platform.
+        platforms = sorted(figures[0].by_platform.items(), key=lambda item: -item[1])
+        chart_data["units"] = {"labels": [p for p, _ in platforms], "values": [n for _, n in platforms]}
     return render(
         request,
         "oversight/dashboard.html",
-        {"page": page, "trend": trend, "totals": totals, "chart_data": chart_data},
+        {
+            "page": page,
+            "trend": trend,
+            "totals": totals,
+            "chart_data": chart_data,
+            # Empty charts say so instead of drawing bare axes (issue 14).
+            "trend_has_data": any(t["rate"] is not None for t in trend),
+            "chart_units_count": len(by_size),
+            "chart_by_platform": len(figures) == 1,
+        },
     )
 
 

@@ -32,7 +32,7 @@ def test_broker_matches_the_environment():
     if settings.REDIS_URL:
         assert app.conf.broker_url.startswith("redis://")
     else:
-        assert app.conf.broker_url == "filesystem://"
+        assert app.conf.broker_url == "filesystem://localhost//"
 
 
 def test_notification_email_is_sent_by_a_real_worker(worker, teacher):

@@ -39,7 +39,7 @@ def test_embedded_defaults_need_no_services(tmp_path):
     values = json.loads(result.stdout)
     assert values["db"] == "django.db.backends.sqlite3"
     assert values["db_name"].endswith("var/db.sqlite3")
-    assert values["broker"] == "filesystem://"
+    assert values["broker"] == "filesystem://localhost//"
     assert values["tz"] == "America/Vancouver"
     assert values["email"] == "django.core.mail.backends.filebased.EmailBackend"
     assert values["debug"] is False

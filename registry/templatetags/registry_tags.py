@@ -3,6 +3,7 @@
 from django import template
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from registry import selectors, two_factor
@@ -58,7 +59,7 @@ def review_badge(entry: RegistryEntry, today=None):
         return ""
     today = today or timezone.localdate()
     due = entry.next_review_due
-    text = due.strftime("%Y-%m-%d")
+    text = date_format(due, "DATE_FORMAT")
     if due < today:
         return format_html(
             '<span class="badge text-bg-danger">Review overdue</span> <span class="small">{}</span>', text

@@ -147,7 +147,8 @@ def test_comms_reads_a_public_account_page_without_logins_history_or_actions(pub
 def test_the_account_page_shows_its_history_from_the_audit_trail(entry, principal, teacher, client_for):
     services.leave_feedback(actor=principal, entry=entry, reason="Add the school link.")
     html = client_for(teacher).get(reverse("registry:detail", args=[entry.pk])).content.decode()
-    assert "Registered" in html and "Feedback left" in html
+    assert "Account registered" in html and "Feedback given" in html
+    assert "Add the school link." in html  # the reason, as a detail of the event
 
 
 def test_my_accounts_lists_owned_and_co_administered_accounts(entry, entry_b, colleague, teacher, client_for):
@@ -178,11 +179,15 @@ def test_the_employee_home_block_has_a_helpful_empty_state(teacher):
     assert "No registered accounts yet" in render_to_string("includes/home_employee_accounts.html", {"user": teacher})
 
 
-def test_the_approver_cards_link_to_the_filtered_registry(principal):
+def test_the_approver_cards_link_to_the_filtered_registry_when_they_count_something(principal, entry):
+    RegistryEntry.objects.filter(pk=entry.pk).update(
+        next_review_due=timezone.localdate() - datetime.timedelta(days=1), needs_password_rotation=True
+    )
     html = render_to_string("includes/home_approver_stats.html", {"user": principal})
-    for query in ("?flag=overdue", "?flag=new_owner", "?flag=rotation", "?status=disabled"):
-        assert LIST + query in html
-    assert html.count("col-sm-6 col-lg-3") == 4
+    assert LIST + "?flag=overdue" in html and LIST + "?flag=rotation" in html
+    # A zero is not worth a click (issue 14): those tiles are plain text.
+    assert LIST + "?flag=new_owner" not in html and LIST + "?status=disabled" not in html
+    assert html.count('class="card card-stat') == 4
 
 
 def test_selectors_scope_entries_for_every_role(entry, entry_b, public_entry, teacher, principal, comms, teacher_b):

@@ -11,10 +11,10 @@
     if (!canvas) { return; }
     new Chart(canvas, {
       type: type,
-      data: { labels: series.labels, datasets: [{ label: label, data: series.values, backgroundColor: blue, borderColor: blue, spanGaps: true }] },
+      data: { labels: series.labels, datasets: [{ label: label, data: series.values, backgroundColor: blue, borderColor: blue, spanGaps: true, maxBarThickness: 36 }] },
       options: Object.assign({ responsive: true, maintainAspectRatio: false, plugins: { legend: { display: false } } }, options || {})
     });
   }
   draw("chart-trend", "line", data.trend, "Moderation compliance (%)", { scales: { y: { min: 0, max: 100 } } });
-  draw("chart-units", "bar", data.units, "Active accounts", { indexAxis: "y" });
+  draw("chart-units", "bar", data.units, "Active accounts", { indexAxis: "y", scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } });
 })();

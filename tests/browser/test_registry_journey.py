@@ -83,6 +83,7 @@ def test_teacher_registers_principal_reveals_and_disables_teacher_sees_feedback(
     # 2. The principal signs in (password + authenticator code) and finds it in the registry.
     page.context.clear_cookies()
     sign_in_with_two_factor(page, live_server, principal, scene.totp_secret)
+    page.get_by_role("button", name="My school").click()  # the approver's pages are grouped in a menu
     page.get_by_role("link", name="Registry", exact=True).click()
     page.get_by_role("searchbox", name="Search").fill("room12")
     page.get_by_role("button", name="Filter").click()

@@ -28,7 +28,7 @@ ACTIONS = [
     "request.approved",
     "registry.registered",
     "moderation.checked_in",
-    "registry.reviewed",
+    "registry.review_confirmed",
     "registry.credentials_revealed",
     "registry.disabled",
 ]
