@@ -132,3 +132,11 @@ def long_ago():
     from django.utils import timezone
 
     return timezone.make_aware(datetime.datetime(2026, 10, 1, 9))
+
+
+@pytest.fixture
+def transactional_db(transactional_db, django_db_serialized_rollback):
+    """pytest-django's transactional_db, with the rows the migrations seed (the policy versions of
+    approvals/migrations/0005) put back before each test: a transactional test empties every table
+    when it ends, and the tests after it still need them (Django's serialized rollback)."""
+    return transactional_db
