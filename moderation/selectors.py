@@ -1,6 +1,7 @@
 """Which accounts need a moderation check-in, and who may record one (AP 1311 §1.4.3)."""
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, timedelta
 
 from django.db.models import QuerySet
 
@@ -8,7 +9,7 @@ from registry.models import RegistryEntry
 from registry.selectors import entries_of, entries_visible_to, is_owner_or_co_admin
 
 from . import periods
-from .models import CheckIn
+from .models import CheckIn, MissedCheckIn
 
 MONITORED = (RegistryEntry.Comments.ON, RegistryEntry.Comments.MODERATED)
 
@@ -42,3 +43,32 @@ def due_for(user, day: date) -> list[tuple[RegistryEntry, date]]:
         )
     )
     return [(e, wanted[e.pk]) for e in entries if (e.pk, wanted[e.pk]) not in done]
+
+
+def missed_in_window(entries: list[RegistryEntry], days: Iterable[date], window: int) -> dict[date, dict[int, int]]:
+    """{day: {entry id: missed periods among the entry's last `window` periods before that day}}.
+
+    Counted in each account's own periods (AP 1311 §1.4.3): days when comments are on, weeks when
+    moderated, and only periods missed under the setting the account has now. One query for all the
+    entries and days.
+    """
+    days = sorted(set(days))
+    if not entries or not days:
+        return {d: {} for d in days}
+    oldest = days[0] - timedelta(days=7 * (window + 1))
+    missed = set(
+        MissedCheckIn.objects.filter(entry__in=[e.pk for e in entries], period_start__gte=oldest).values_list(
+            "entry_id", "period_start", "comment_setting"
+        )
+    )
+    counts: dict[date, dict[int, int]] = {}
+    for d in days:
+        counts[d] = {}
+        for e in entries:
+            n = sum(
+                (e.pk, start, e.comment_setting) in missed
+                for start in periods.last_periods(e.comment_setting, d, window)
+            )
+            if n:
+                counts[d][e.pk] = n
+    return counts
