@@ -5,6 +5,8 @@ principal (approver of A), principal_b (approver of B), comms (communications ma
 district_admin. All passwords are accounts.factories.TEST_PASSWORD.
 """
 
+import importlib
+
 import pytest
 
 from accounts.factories import MembershipFactory, OrgUnitFactory, UserFactory
@@ -135,8 +137,13 @@ def long_ago():
 
 
 @pytest.fixture
-def transactional_db(transactional_db, django_db_serialized_rollback):
-    """pytest-django's transactional_db, with the rows the migrations seed (the policy versions of
-    approvals/migrations/0005) put back before each test: a transactional test empties every table
-    when it ends, and the tests after it still need them (Django's serialized rollback)."""
+def transactional_db(transactional_db):
+    """pytest-django's transactional_db, with the policy versions seeded by approvals/migrations/0005
+    put back: each transactional test empties every table when it ends (Django's flush), and the
+    transactional tests after it still need the statements. (Django's serialized rollback would do
+    this in general, but it restores nothing in the Playwright tests, whose ORM calls run in another
+    context than the one that holds the serialized data.)"""
+    from django.apps import apps
+
+    importlib.import_module("approvals.migrations.0005_seed_policy_versions").seed(apps, None)
     return transactional_db
