@@ -52,15 +52,13 @@ def _acknowledgements(account_request: AccountRequest) -> list[dict]:
     order = {s.code: i for i, s in enumerate(active_statements())}
     versions = versions_of((a.statement, a.statement_version) for a in acks)
     acks.sort(key=lambda a: (order.get(a.statement, len(order)), a.statement))
-    return [
-        {
-            "ack": ack,
-            "statement": versions.get((ack.statement, ack.statement_version)),
-            "wording": ack.statement_text
-            or getattr(versions.get((ack.statement, ack.statement_version)), "wording", ""),
-        }
-        for ack in acks
-    ]
+    rows = []
+    for ack in acks:
+        version = versions.get((ack.statement, ack.statement_version))
+        rows.append(
+            {"ack": ack, "statement": version, "wording": ack.statement_text or getattr(version, "wording", "")}
+        )
+    return rows
 
 
 def _get_visible(request, pk: int) -> AccountRequest:

@@ -46,7 +46,8 @@ def due_for(user, day: date) -> list[tuple[RegistryEntry, date]]:
 
 
 def missed_in_window(entries: list[RegistryEntry], days: Iterable[date], window: int) -> dict[date, dict[int, int]]:
-    """{day: {entry id: missed periods among the entry's last `window` periods before that day}}.
+    """{day: {entry id: missed periods among the entry's last `window` periods before that day}}, for
+    monitored entries (monitored_entries()).
 
     Counted in each account's own periods (AP 1311 §1.4.3): days when comments are on, weeks when
     moderated, and only periods missed under the setting the account has now. One query for all the
@@ -56,8 +57,9 @@ def missed_in_window(entries: list[RegistryEntry], days: Iterable[date], window:
     if not entries or not days:
         return {d: {} for d in days}
     oldest = days[0] - timedelta(days=7 * (window + 1))
+    # A subquery, not a list of ids: a district has tens of thousands of monitored accounts.
     missed = set(
-        MissedCheckIn.objects.filter(entry__in=[e.pk for e in entries], period_start__gte=oldest).values_list(
+        MissedCheckIn.objects.filter(entry__in=monitored_entries().values("pk"), period_start__gte=oldest).values_list(
             "entry_id", "period_start", "comment_setting"
         )
     )
