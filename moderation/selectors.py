@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from registry.models import RegistryEntry
 from registry.selectors import entries_of, entries_visible_to, is_owner_or_co_admin
@@ -56,12 +56,11 @@ def missed_in_window(entries: list[RegistryEntry], days: Iterable[date], window:
     days = sorted(set(days))
     if not entries or not days:
         return {d: {} for d in days}
-    oldest = days[0] - timedelta(days=7 * (window + 1))
     # A subquery, not a list of ids: a district has tens of thousands of monitored accounts.
     missed = set(
-        MissedCheckIn.objects.filter(entry__in=monitored_entries().values("pk"), period_start__gte=oldest).values_list(
-            "entry_id", "period_start", "comment_setting"
-        )
+        MissedCheckIn.objects.filter(entry__in=monitored_entries().values("pk"))
+        .filter(within_window(days[0], window, setting_field="comment_setting"))
+        .values_list("entry_id", "period_start", "comment_setting")
     )
     counts: dict[date, dict[int, int]] = {}
     for d in days:
@@ -74,3 +73,13 @@ def missed_in_window(entries: list[RegistryEntry], days: Iterable[date], window:
             if n:
                 counts[d][e.pk] = n
     return counts
+
+
+def within_window(day: date, window: int, *, setting_field: str) -> Q:
+    """Rows (check-ins, missed periods) of the last `window` periods before `day`, or of `day`'s own
+    period, each cadence counted in its own periods: days for comments on, weeks for moderated.
+    `setting_field` names the comment setting to go by (the row's, or its account's)."""
+    weekly_start = periods.period_start(periods.WEEKLY, day)
+    return Q(**{setting_field: periods.DAILY, "period_start__gte": day - timedelta(days=window)}) | Q(
+        **{setting_field: periods.WEEKLY, "period_start__gte": weekly_start - timedelta(weeks=window)}
+    )

@@ -11,7 +11,7 @@ from registry.models import RegistryEntry
 
 from . import periods
 from .models import CheckIn, MissedCheckIn
-from .selectors import can_check_in, monitored_entries
+from .selectors import can_check_in, monitored_entries, within_window
 
 
 class CheckInError(DomainError):
@@ -66,11 +66,11 @@ def record_missed_periods(*, day: date, window_periods: int) -> int:
     monitored accounts, one of their check-ins and missed periods in the window, one bulk insert.
     """
     entries = list(monitored_entries().only("pk", "comment_setting", "created_at"))
-    # The widest window: weekly accounts' (a week per period), plus the current week.
-    oldest = day - timedelta(days=7 * (window_periods + 1))
-    window = {"entry__in": monitored_entries().values("pk"), "period_start__gte": oldest}
-    known = set(CheckIn.objects.filter(**window).values_list("entry_id", "period_start"))
-    known |= set(MissedCheckIn.objects.filter(**window).values_list("entry_id", "period_start"))
+    # Each account's own window: the last days of daily accounts, the last weeks of weekly ones.
+    window = within_window(day, window_periods, setting_field="entry__comment_setting")
+    monitored = {"entry__in": monitored_entries().values("pk")}
+    known = set(CheckIn.objects.filter(window, **monitored).values_list("entry_id", "period_start"))
+    known |= set(MissedCheckIn.objects.filter(window, **monitored).values_list("entry_id", "period_start"))
     missed = []
     for entry in entries:
         # The registration day itself is not counted: the first full period is the next one.

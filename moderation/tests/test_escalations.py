@@ -6,6 +6,8 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from moderation import services
 from moderation.models import MissedCheckIn
@@ -163,3 +165,17 @@ def test_a_review_that_passes_its_grace_period_mid_week_reaches_the_approver_tha
     wednesday = Notification.objects.get(dedupe_key__endswith="2026-11-25", kind="escalation.review")
     new, still = wednesday.body.split("Still overdue:")
     assert "@slipping" in new and "@stale" in still
+
+
+def test_the_escalation_reads_a_fixed_number_of_queries_whatever_the_number_of_accounts(
+    make_entry, teacher, school_a, principal, long_ago
+):
+    def queries_for(count):
+        for n in range(count):
+            make_entry(teacher, school_a, comments="on" if n % 2 else "moderated", registered=long_ago)
+        with CaptureQueriesContext(connection) as captured:
+            run_sweep("moderation", day=MONDAY + datetime.timedelta(days=count))
+        return len(captured)
+
+    # Each run tells one owner and one approver; only the number of accounts differs.
+    assert queries_for(2) == queries_for(8)
