@@ -1,8 +1,9 @@
 """docs/traceability.md stays true: every clause of AP 1311 is in the matrix, every control has a test,
 every test it names exists, and every test that names a clause is listed under that clause.
 
-A test names a clause in its name (`..._1_4_3`, `test_1_4_3_...`, `..._per_2`) or in its docstring
-(`§1.4.3`). When one of these tests fails, its message says which lines to add to the file.
+A test names a clause at the end of its name (`..._1_4_3`, `..._per_2`), right after `test_`
+(`test_1_4_3_...`), or in its docstring (`§1.4.3`). When one of these tests fails, its message says
+which lines to add to the file.
 """
 
 import ast
@@ -26,8 +27,10 @@ ROW = re.compile(
 )
 SECTION = re.compile(r"^### §(\d+(?:\.\d+)*)\b", re.M)
 LISTED = re.compile(r"^- `([^`]+::[^`]+)`", re.M)
-# Clause numbers carried by a test: two or more numbers joined by "_" (1_4_3), or one after "per_" at the end.
-IN_NAME = re.compile(r"(?:^|_)(\d+(?:_\d+)+)(?=_|$)")
+# Clause numbers carried by a test's name: at its end (..._1_4_3, ..._per_2) or right after "test_"
+# (test_1_4_3_...). Numbers inside a name are not clauses (test_oneroster_1_1_users_..., ..._3_hours_...).
+AT_END = re.compile(r"_(\d+(?:_\d+)+)$")
+AT_START = re.compile(r"^test_(\d+(?:_\d+)+)_")
 PER_SECTION = re.compile(r"_per_(\d+)$")
 IN_DOCSTRING = re.compile(r"§(\d+(?:\.\d+)*)")
 
@@ -42,7 +45,8 @@ def policy_clauses(text: str) -> list[str]:
 
 
 def clauses_named(name: str, docstring: str) -> set[str]:
-    found = {m.replace("_", ".") for m in IN_NAME.findall(name)} | set(PER_SECTION.findall(name))
+    found = {m.replace("_", ".") for m in AT_END.findall(name) + AT_START.findall(name)}
+    found |= set(PER_SECTION.findall(name))
     return found | set(IN_DOCSTRING.findall(docstring))
 
 
@@ -135,4 +139,5 @@ def test_the_clause_finder_reads_names_and_docstrings():
     assert clauses_named("test_asked_every_year_per_2", "") == {"2"}
     assert clauses_named("test_reminded_3_hours_before_per_3_1", "") == {"3.1"}
     assert clauses_named("test_the_rate_shows_100_only", "Counts §1.5.1 and §4.2.") == {"1.5.1", "4.2"}
+    assert clauses_named("test_oneroster_1_1_users_are_read", "") == set()
     assert policy_clauses("1. Title\n- 1.1.1. Text\n1.2.1.1. More\nNot 2. a clause") == ["1", "1.1.1", "1.2.1.1"]
