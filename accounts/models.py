@@ -4,6 +4,8 @@ Roles:
 - employee of an org unit (Membership.Role.EMPLOYEE): may request accounts for that unit;
 - approver of an org unit (principal or supervisor, Membership.Role.APPROVER): decides requests
   and keeps the unit's registry (AP 1311 §1.4.2, §1.4.5, §1.4.6);
+- consent clerk of an org unit (Membership.Role.CONSENT_CLERK): office staff the principal designates
+  to keep the school's student media consent roster (§1.3.6, Appendix 1201 C);
 - district-wide: district admin (User.is_district_admin) and communications manager
   (User.is_communications_manager, §1.5.1).
 """
@@ -109,6 +111,8 @@ class Membership(models.Model):
     class Role(models.TextChoices):
         EMPLOYEE = "employee", "Employee"
         APPROVER = "approver", "Principal / supervisor (approver)"
+        # Designated office staff who keep the student media consent roster (§1.3.6).
+        CONSENT_CLERK = "consent_clerk", "Office staff: student media consent roster"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="memberships")

@@ -8,6 +8,7 @@ from core.http import safe_csv_cell
 
 from .middleware import current_source_ip
 from .models import AuditEvent
+from .signals import event_recorded
 
 
 def record_event(
@@ -23,7 +24,7 @@ def record_event(
     `details` is a small JSON object for context (comments, reasons, changed field names):
     never put a secret in it.
     """
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
@@ -33,6 +34,8 @@ def record_event(
         source_ip=current_source_ip(),
         details=details or {},
     )
+    event_recorded.send(sender=AuditEvent, event=event)
+    return event
 
 
 def export_events_csv(*, actor, events, writer, filters: dict[str, Any]) -> int:

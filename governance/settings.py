@@ -60,14 +60,20 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "catalogue",
+    "directory",
     "audit",
     "notifications",
     "approvals",
+    "consent",
     "registry",
     "outreach",
     "moderation",
     "oversight",
     "demo",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -395,3 +401,59 @@ for _key in CREDENTIAL_ENCRYPTION_KEYS:
         ) from _error
 # The public "is this an official account?" page: lookups per minute and IP address.
 OFFICIAL_CHECK_RATE_PER_MINUTE = env.int("OFFICIAL_CHECK_RATE_PER_MINUTE", default=20)
+
+# --- Student media consent roster (AP 1311 §1.3.6) -----------------------------------------------
+# Days after a school year's last day until its roster is purged (consent.tasks.purge_expired_rosters).
+CONSENT_RETENTION_DAYS = env.int("CONSENT_RETENTION_DAYS", default=30)
+# --- API (issue 16): tokens, the public verification, webhooks ------------------------------------
+REST_FRAMEWORK = {
+    # Bearer tokens only: sessions never authenticate the API (no CSRF surface, no browsable pages).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasToken"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("API_TOKEN_RATE", default="600/min"),
+        "verify": env("API_VERIFY_RATE", default="60/min"),
+    },
+    # The client address for rate limits is REMOTE_ADDR (never a client-sent X-Forwarded-For).
+    "NUM_PROXIES": 0,
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AP 1311 portal API",
+    "DESCRIPTION": "Registry, requests and audit trail for the district's other systems; public verification "
+    "of official accounts. Tokens: Django admin → API tokens.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "EntryStatusEnum": "registry.models.RegistryEntry.Status",
+        "RequestStatusEnum": "approvals.models.AccountRequest.Status",
+        "VerificationStatusEnum": ["official", "retired", "unknown"],
+        "VerifiedAccountStatusEnum": ["official", "retired"],
+    },
+}
+API = {
+    # The audit stream serves an event once the gap before it (if any) is this old (api/stream.py).
+    "AUDIT_SETTLE_SECONDS": env.int("API_AUDIT_SETTLE_SECONDS", default=60),
+    "WEBHOOK_MAX_ATTEMPTS": env.int("WEBHOOK_MAX_ATTEMPTS", default=8),
+    "WEBHOOK_RETRY_BASE_SECONDS": env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30),
+    "WEBHOOK_RETRY_MAX_SECONDS": env.int("WEBHOOK_RETRY_MAX_SECONDS", default=6 * 3600),
+    "WEBHOOK_CONNECT_TIMEOUT": env.float("WEBHOOK_CONNECT_TIMEOUT", default=3.0),
+    "WEBHOOK_READ_TIMEOUT": env.float("WEBHOOK_READ_TIMEOUT", default=5.0),
+    # Longer than one attempt can take: a delivery claimed longer ago by a dead worker is sent again.
+    "WEBHOOK_STALE_CLAIM_SECONDS": env.int("WEBHOOK_STALE_CLAIM_SECONDS", default=120),
+    # Loopback and private addresses are refused (server-side request forgery) unless this is on.
+    "WEBHOOK_ALLOW_PRIVATE_URLS": env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=False),
+    # Use HTTP(S)_PROXY from the environment for deliveries (a district egress proxy).
+    "WEBHOOK_TRUST_ENV": env.bool("WEBHOOK_TRUST_ENV", default=False),
+}

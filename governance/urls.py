@@ -25,6 +25,11 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("outreach/", include("outreach.urls")),
     path("moderation/", include("moderation.urls")),
+    path("consent/", include("consent.urls")),
+    path("api/v1/", include("api.urls")),
+    path("directory/", include("directory.urls")),
+    # SCIM 2.0 provisioning (Entra ID, Okta): bearer tokens per directory connection, no session.
+    path("scim/v2/", include("directory.scim.urls")),
     path("auth/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

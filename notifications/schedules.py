@@ -65,4 +65,16 @@ SCHEDULES: list[Schedule] = [
         crontab={"minute": "30", "hour": "7"},
         args=["attestations"],
     ),
+    Schedule(
+        name="Purge student consent rosters past their retention (§1.3.6)",
+        task="consent.tasks.purge_expired_rosters",
+        description="Daily: rosters of school years that ended more than CONSENT_RETENTION_DAYS ago are deleted.",
+        crontab={"minute": "15", "hour": "2"},
+    ),
+    Schedule(
+        name="Deliver waiting webhooks (API outbox)",
+        task="api.tasks.flush_webhooks",
+        description="Sends webhook deliveries that are due: retries after their back-off, and any left by an outage.",
+        every_minutes=1,
+    ),
 ]

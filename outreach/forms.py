@@ -1,6 +1,9 @@
 from django import forms
 from django.utils import timezone
 
+from consent import rules as consent_rules
+from consent import selectors as consent_selectors
+
 from . import selectors
 from .models import MediaInquiry, SchoolEvent
 from .statements import ATTESTATION_STATEMENTS
@@ -76,8 +79,27 @@ class InquiryNoteForm(forms.Form):
     )
 
 
+def _list(text: str) -> list[str]:
+    return [" ".join(part.split()) for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+def _as_on_roster(names: list[str], known: list[str]) -> tuple[list[str], list[str]]:
+    """(names in the roster's spelling, names the roster does not have), matched case-insensitively."""
+    by_lower = {k.lower(): k for k in known}
+    return [by_lower.get(n.lower(), n) for n in names], [n for n in names if n.lower() not in by_lower]
+
+
 class EventForm(forms.ModelForm):
     """§3.1: an assembly or event to which parents are invited."""
+
+    classes = forms.CharField(
+        label="Classes taking part",
+        required=False,
+        max_length=500,
+        help_text="As on the school's consent roster, separated by commas, e.g. “5A, 5B”. The reminder then says "
+        "how many of them have no photo consent (§1.3.6).",
+    )
+    grades = forms.CharField(label="Grades taking part", required=False, max_length=100, help_text="e.g. “4, 5”.")
 
     class Meta:
         model = SchoolEvent
@@ -103,12 +125,39 @@ class EventForm(forms.ModelForm):
             raise forms.ValidationError("Choose a time in the future.")
         return _within_reach(starts_at)
 
+    def clean_classes(self):
+        return _list(self.cleaned_data.get("classes", ""))
+
+    def clean_grades(self):
+        return _list(self.cleaned_data.get("grades", ""))
+
     def clean(self):
         cleaned = super().clean()
         unit, organiser = cleaned.get("org_unit"), cleaned.get("organiser")
         if unit and organiser and not selectors.is_member_of(organiser, unit.pk):
             self.add_error("organiser", f"{organiser.short_name} is not on the staff of {unit}.")
+        if unit and cleaned.get("starts_at"):
+            self._check_against_roster(cleaned, unit)
         return cleaned
+
+    def _check_against_roster(self, cleaned, unit) -> None:
+        """Names the school's consent roster of the event's school year does not know are a form error;
+        without a roster for that year the names are kept as typed (it may be imported later)."""
+        year = consent_rules.school_year_of(timezone.localdate(cleaned["starts_at"]))
+        label = consent_rules.school_year_label(year)
+        for field, known in (
+            ("classes", consent_selectors.class_names(unit.pk, year)),
+            ("grades", consent_selectors.grade_names(unit.pk, year)),
+        ):
+            if not known or not cleaned.get(field):
+                continue
+            cleaned[field], unknown = _as_on_roster(cleaned[field], known)
+            if unknown:
+                self.add_error(
+                    field,
+                    f"Not on {unit}'s consent roster for {label}: {', '.join(unknown)}. "
+                    f"It has: {', '.join(known[:40])}{' …' if len(known) > 40 else ''}.",
+                )
 
 
 class AttestationForm(forms.Form):

@@ -136,6 +136,10 @@ class SchoolEvent(models.Model):
     title = models.CharField(max_length=200, help_text="e.g. “Winter concert”, “Grade 5 assembly”.")
     starts_at = models.DateTimeField("starts", db_index=True, help_text="District time.")
     location = models.CharField(max_length=200, blank=True, help_text="e.g. Gym, library.")
+    # Who takes part, as the school's consent roster names them (§1.3.6): the organiser's reminder counts
+    # how many of them have no photo consent.
+    classes_taking_part = models.JSONField(default=list, blank=True, help_text="Class or homeroom names.")
+    grades_taking_part = models.JSONField(default=list, blank=True, help_text='Grades, e.g. ["4", "5"].')
     organiser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="events_organised")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED, db_index=True)
@@ -160,6 +164,19 @@ class SchoolEvent(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def names_who_takes_part(self) -> bool:
+        return bool(self.classes_taking_part or self.grades_taking_part)
+
+    @property
+    def taking_part_label(self) -> str:
+        """e.g. “5A, 5B; grades 4, 5”."""
+        parts = [", ".join(self.classes_taking_part)] if self.classes_taking_part else []
+        if self.grades_taking_part:
+            word = "grade" if len(self.grades_taking_part) == 1 else "grades"
+            parts.append(f"{word} {', '.join(self.grades_taking_part)}")
+        return "; ".join(parts)
 
 
 class PersonalUseAttestation(models.Model):

@@ -9,10 +9,18 @@ Times are district-local (settings.TIME_ZONE): "24 hours before a 10:00 assembly
 day before on the wall clock, also across a daylight-saving change.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+
+from core.schoolyear import (  # noqa: F401  (the one school-year calendar, re-exported for outreach)
+    current_school_year,
+    school_year_label,
+    school_year_of,
+    school_year_start,
+    school_year_start_month_day,
+)
 
 
 def event_reminder_hours() -> list[int]:
@@ -21,31 +29,8 @@ def event_reminder_hours() -> list[int]:
     return sorted({int(h) for h in hours if int(h) > 0}, reverse=True)
 
 
-def school_year_start_month_day() -> tuple[int, int]:
-    month, day = getattr(settings, "OUTREACH_SCHOOL_YEAR_START", (9, 1))
-    return int(month), int(day)
-
-
 def attestation_reminder_days() -> int:
     return max(1, int(getattr(settings, "OUTREACH_ATTESTATION_REMINDER_DAYS", 14)))
-
-
-def school_year_of(day: date) -> int:
-    """The calendar year in which the school year containing `day` started (2026 for 2026–27)."""
-    return day.year if (day.month, day.day) >= school_year_start_month_day() else day.year - 1
-
-
-def school_year_start(year: int) -> date:
-    month, day = school_year_start_month_day()
-    return date(year, month, day)
-
-
-def school_year_label(year: int) -> str:
-    return f"{year}–{(year + 1) % 100:02d}"
-
-
-def current_school_year() -> int:
-    return school_year_of(timezone.localdate())
 
 
 def local_wall_clock_shift(moment: datetime, hours: int) -> datetime:

@@ -9,12 +9,16 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, OrgUnit, User
 from accounts.selectors import is_approver_of, units_approved_by
+from consent import rules as consent_rules
+from consent import selectors as consent_selectors
 
 from . import rules
 from .models import MediaInquiry, PersonalUseAttestation, SchoolEvent
@@ -118,6 +122,36 @@ def events_to_confirm(user: User, now: datetime | None = None) -> list[SchoolEve
         starts_at__gte=now - timezone.timedelta(days=7),
     ).select_related("org_unit")
     return [e for e in candidates if rules.first_reminder_time(e.starts_at) <= now]
+
+
+def event_consent_summary(event: SchoolEvent) -> dict:
+    """What the organiser's reminder says of the consent of those taking part (§1.3.6, beside §3.1).
+
+    A count only, never a name: the link opens the teacher's check, where names are shown to staff of the
+    school and the look-up is audited. `has_roster` is false when the school has no roster that year.
+    """
+    if not event.names_who_takes_part:
+        return {"taking_part": ""}
+    year = consent_rules.school_year_of(timezone.localdate(event.starts_at))
+    query = urlencode(
+        {
+            "unit": event.org_unit_id,
+            "year": year,
+            "school_class": event.classes_taking_part,
+            "grade": event.grades_taking_part,
+        },
+        doseq=True,
+    )
+    counts = consent_selectors.photo_consent_counts(
+        event.org_unit_id, year, classes=event.classes_taking_part, grades=event.grades_taking_part
+    )
+    return {
+        "taking_part": event.taking_part_label,
+        "has_roster": counts is not None,
+        "students": counts[0] if counts else 0,
+        "no_photo": counts[1] if counts else 0,
+        "consent_url": f"{reverse('consent:check')}?{query}",
+    }
 
 
 # --- Attestations ----------------------------------------------------------------------------------

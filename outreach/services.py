@@ -183,9 +183,13 @@ def schedule_event(
     starts_at: datetime,
     organiser: User,
     location: str = "",
+    classes: Iterable[str] = (),
+    grades: Iterable[str] = (),
 ) -> SchoolEvent:
     """Record an upcoming assembly or event parents are invited to (§3.1).
 
+    `classes` and `grades` name who takes part, as the school's consent roster does: the organiser's
+    reminder then says how many of them have no photo consent (§1.3.6).
     Who: an employee or approver of the school; the organiser must belong to it too. Side effects:
     one audit event; the organiser is told when someone else recorded the event for them.
     """
@@ -202,6 +206,8 @@ def schedule_event(
         location=location.strip(),
         organiser=organiser,
         created_by=user,
+        classes_taking_part=_names(classes),
+        grades_taking_part=_names(grades),
     )
     record_event(
         actor=user,
@@ -211,6 +217,7 @@ def schedule_event(
         details={
             "starts_at": timezone.localtime(starts_at).isoformat(timespec="minutes"),
             "organiser": organiser.email,
+            **({"taking_part": event.taking_part_label} if event.names_who_takes_part else {}),
         },
     )
     if organiser.pk != user.pk:
@@ -221,6 +228,16 @@ def schedule_event(
             url=reverse("outreach:event_detail", args=[event.pk]),
         )
     return event
+
+
+def _names(values: Iterable[str]) -> list[str]:
+    """Class or grade names, trimmed, each once (whatever the case)."""
+    seen: dict[str, str] = {}
+    for value in values:
+        value = " ".join(str(value).split())[:100]
+        if value and value.lower() not in seen:
+            seen[value.lower()] = value
+    return list(seen.values())
 
 
 def _locked_event(event_id: int) -> SchoolEvent:

@@ -3,6 +3,7 @@ before events (§3.1) and the yearly personal-use attestation (§2). Each is saf
 
 from datetime import date, datetime
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -52,6 +53,13 @@ def remind_overdue_inquiries(*, now: datetime | None = None, dry_run: bool = Fal
     return deliver(plan_overdue_inquiry_reminders(now or timezone.now()), dry_run=dry_run)
 
 
+def _consent_context(event: SchoolEvent) -> dict:
+    summary = selectors.event_consent_summary(event)
+    if summary.get("consent_url"):
+        summary["consent_link"] = f"{settings.PORTAL_BASE_URL}{summary['consent_url']}"
+    return summary
+
+
 def plan_event_reminders(now: datetime) -> SweepResult:
     """Organisers of upcoming events whose reminder time has come (§3.1).
 
@@ -81,7 +89,12 @@ def plan_event_reminders(now: datetime) -> SweepResult:
             Planned.of(
                 recipient=event.organiser,
                 kind="reminder.event_announcement",
-                context={"event": event, "starts": _when(event.starts_at), "announcement": EVENT_ANNOUNCEMENT},
+                context={
+                    "event": event,
+                    "starts": _when(event.starts_at),
+                    "announcement": EVENT_ANNOUNCEMENT,
+                    **_consent_context(event),
+                },
                 url=reverse("outreach:event_detail", args=[event.pk]),
                 dedupe_key=f"outreach.event_reminder:{event.pk}:{lead}h:{stamp}",
             )

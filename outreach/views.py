@@ -170,6 +170,7 @@ def event_detail(request, pk: int):
             "confirm_opens": rules.first_reminder_time(event.starts_at),
             "confirm_open": rules.first_reminder_time(event.starts_at) <= now,
             "reminder_times": [rules.event_reminder_time(event.starts_at, h) for h in hours],
+            "consent": selectors.event_consent_summary(event),
         },
     )
 

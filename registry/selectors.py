@@ -198,18 +198,23 @@ def approver_stats(user) -> dict[str, int]:
     }
 
 
-def official_accounts_matching(query: str) -> QuerySet[RegistryEntry]:
-    """The public check: registered, active, public-network accounts matching a handle or URL. Nothing else."""
+def handle_or_url_match(query: str) -> Q:
+    """Entries whose handle is `query` (any case, without @) or whose public link is the same page."""
     from .models import normalize_handle, normalize_url
 
-    query = (query or "").strip()[:300]
-    if not query:
-        return RegistryEntry.objects.none()
     match = Q(handle__iexact=normalize_handle(query))
     if "." in query or "/" in query:
         match |= Q(lookup_url=normalize_url(query), lookup_url__gt="")
+    return match
+
+
+def official_accounts_matching(query: str) -> QuerySet[RegistryEntry]:
+    """The public check: registered, active, public-network accounts matching a handle or URL. Nothing else."""
+    query = (query or "").strip()[:300]
+    if not query:
+        return RegistryEntry.objects.none()
     return (
         RegistryEntry.objects.select_related("platform", "org_unit")
-        .filter(match, status=Status.ACTIVE, privacy=RegistryEntry.Privacy.PUBLIC)
+        .filter(handle_or_url_match(query), status=Status.ACTIVE, privacy=RegistryEntry.Privacy.PUBLIC)
         .order_by("org_unit__name", "platform__name")
     )

@@ -21,7 +21,7 @@ from audit.models import AuditEvent
 from core.converters import is_valid_id
 from core.http import csv_response
 
-from . import selectors, services
+from . import selectors, services, verification
 from .filters import RegistryFilter
 from .forms import (
     CoAdminAddForm,
@@ -416,13 +416,11 @@ def official_check(request):
         if _over_rate_limit(request):
             return render(request, "429.html", status=429)
         if form.is_valid():
-            query = form.cleaned_data["q"]
-            matches = selectors.official_accounts_matching(query)
+            answer = verification.verify(form.cleaned_data["q"])  # the API's `verify` gives the same answer
             context.update(
                 searched=True,
-                query=query,
-                results=[
-                    {"handle": e.handle, "platform": e.platform.name, "unit": e.org_unit.name} for e in matches[:5]
-                ],
+                query=answer.query,
+                results=[a for a in answer.accounts if a.status == "official"],
+                retired=[a for a in answer.accounts if a.status == "retired"],
             )
     return render(request, "registry/official_check.html", context)

@@ -48,20 +48,25 @@ def test_the_answer_says_nothing_about_owner_or_login(client, public_entry):
         assert private not in html
 
 
-@pytest.mark.parametrize("state", ["private", "disabled", "removed", "unknown"])
-def test_private_disabled_removed_or_unknown_accounts_are_not_official(client, entry, public_entry, principal, state):
-    query = "ridgeviewnews"
-    if state == "private":
-        query = entry.handle  # a private-network account: never confirmed publicly
-    elif state == "disabled":
-        services.disable_account(actor=principal, entry=public_entry, reason="Paused")
-    elif state == "removed":
-        services.remove_account(actor=principal, entry=public_entry, reason="Closed")
-    else:
-        query = "ridgeview_official_real"
+@pytest.mark.parametrize("state", ["private", "unknown"])
+def test_private_or_unknown_accounts_are_not_official(client, entry, public_entry, principal, state):
+    # A private-network account is never confirmed publicly (§1.4.4); an unknown one is not ours.
+    query = entry.handle if state == "private" else "ridgeview_official_real"
     html = check(client, query).content.decode()
     assert "Not an official account" in html
     assert "Ridgeview Elementary" not in html
+
+
+@pytest.mark.parametrize("state", ["disabled", "removed"])
+def test_a_disabled_or_removed_account_is_shown_as_retired_1_4_2(client, public_entry, principal, state):
+    # The same answer as the API's verify: once official, now retired, so families know nobody keeps it.
+    if state == "disabled":
+        services.disable_account(actor=principal, entry=public_entry, reason="Paused")
+    else:
+        services.remove_account(actor=principal, entry=public_entry, reason="Closed")
+    html = check(client, "ridgeviewnews").content.decode()
+    assert "Not an official account any more" in html and "retired" in html
+    assert "Yes: an official district account" not in html
 
 
 def test_lookups_are_rate_limited_per_address_with_a_friendly_429(client, public_entry, settings):

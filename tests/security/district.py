@@ -32,6 +32,9 @@ ROLES = [
 # Plaintext credentials of the fixture accounts: the secret-leak tests search for them everywhere.
 ENTRY_A_PASSWORD = "matrix-secret-pw"
 ENTRY_B_PASSWORD = "matrix-secret-pw-b"
+# Students on the consent rosters (§1.3.6): the leak tests search for their names too.
+STUDENT_A_NAME = "Quillon Matrixkid"
+STUDENT_B_NAME = "Runa Otherschool"
 
 
 def build_district() -> SimpleNamespace:
@@ -106,7 +109,31 @@ def build_district() -> SimpleNamespace:
         starts_at=timezone.now() + datetime.timedelta(days=30),
         organiser=d.employee_a,
     )
+    _consent_rosters(d)
     return d
+
+
+def _consent_rosters(d: SimpleNamespace) -> None:
+    """This school year's consent roster of each school, one student each (no photo consent at school A)."""
+    from consent import rules, services
+
+    no = {"photo_video": "refused", "name_use": "consented", "work_samples": "not_returned"}
+    for unit, approver, name, attribute in [
+        (d.school_a, d.approver_a, STUDENT_A_NAME, "student_a"),
+        (d.school_b, d.approver_b, STUDENT_B_NAME, "student_b"),
+    ]:
+        student = services.add_student(
+            actor=approver,
+            org_unit=unit,
+            school_year=rules.current_school_year(),
+            school_identifier=f"{unit.code}-0001",
+            display_name=name,
+            grade="5",
+            classes=["5A"],
+            answers=no,
+        )
+        setattr(d, attribute, student)
+    d.roster_a, d.roster_b = d.student_a.roster, d.student_b.roster
 
 
 def user_of(d: SimpleNamespace, role: str):

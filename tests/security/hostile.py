@@ -17,7 +17,17 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 # The project's own apps: their rows are what a hostile request must not corrupt.
-PROJECT_APPS = ("accounts", "approvals", "registry", "outreach", "moderation", "audit", "notifications")
+PROJECT_APPS = (
+    "accounts",
+    "catalogue",
+    "approvals",
+    "registry",
+    "consent",
+    "outreach",
+    "moderation",
+    "audit",
+    "notifications",
+)
 
 # Fast and quiet: 12 examples per form by default (SECURITY_FUZZ_EXAMPLES=500 for a long run), no deadline
 # (first requests warm caches), no example database written into the repository. The district fixture is

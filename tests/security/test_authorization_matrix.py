@@ -13,6 +13,8 @@ admin's staff-only rule is checked separately below.
 """
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.security.district import ENTRY_A_PASSWORD, ENTRY_B_PASSWORD, ROLES
@@ -21,7 +23,9 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = "login"
 THIRD_PARTY = ("allauth.urls",)
-SKIP_NAMESPACES = ("admin",)
+# SCIM (/scim/v2/) authenticates by a directory connection's bearer token, never a session: its refusals
+# (no token, a revoked one, another connection's resources) are tested in directory/tests/.
+SKIP_NAMESPACES = ("admin", "scim")
 
 
 def _row(anonymous, employee_a, employee_b, co_admin, approver_a, approver_b, comms, district_admin):
@@ -143,7 +147,74 @@ MATRIX = {
     "outreach:event_cancel": ("POST", lambda d: {"pk": d.event_a.pk}, _row(LOGIN, 302, 404, 403, 302, 404, 404, 302)),
     # §2: everyone signed in sees their own yearly attestation.
     "outreach:attestation": ("GET", None, signed_in(200)),
+    # --- student media consent roster (§1.3.6). roster_a: school A, student_a. Staff of a school check
+    # their own school's roster; its approvers (and consent clerks, see below) keep it; only approvers
+    # export it and read the look-up log. District-wide roles see no student (need-to-know).
+    "consent:check": ("GET", None, _row(LOGIN, 200, 200, 200, 200, 200, 403, 403)),
+    "consent:rosters": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 403)),
+    "consent:roster": ("GET", lambda d: {"pk": d.roster_a.pk}, _row(LOGIN, 403, 404, 403, 200, 404, 404, 404)),
+    "consent:export": ("GET", lambda d: {"pk": d.roster_a.pk}, _row(LOGIN, 403, 404, 403, 200, 404, 404, 404)),
+    "consent:student_add": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 403)),
+    "consent:student_edit": (
+        "GET",
+        lambda d: {"pk": d.student_a.pk},
+        _row(LOGIN, 403, 404, 403, 200, 404, 404, 404),
+    ),
+    # An empty POST is not confirmed: back to the student with a message, nothing removed.
+    "consent:student_remove": (
+        "POST",
+        lambda d: {"pk": d.student_a.pk},
+        _row(LOGIN, 403, 404, 403, 302, 404, 404, 404),
+    ),
+    "consent:import": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 403)),
+    "consent:lookups": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 403)),
+    # --- API (issue 16). A session never authenticates it (401 for every role, signed in or not);
+    # tokens do: API_TOKEN_MATRIX below. The schema, its docs, the badge page and verify are public
+    # (verify without url or handle is a clear 400). ---
+    "api:schema": ("GET", None, everyone(200)),
+    "api:docs": ("GET", None, everyone(200)),
+    "api:badge": ("GET", None, everyone(200)),
+    "api:verify": ("GET", None, everyone(400)),
+    "api:units": ("GET", None, everyone(401)),
+    "api:platforms": ("GET", None, everyone(401)),
+    "api:entries": ("GET", None, everyone(401)),
+    "api:entry": ("GET", lambda d: {"pk": d.entry_a.pk}, everyone(401)),
+    "api:requests": ("GET", None, everyone(401)),
+    "api:request": ("GET", lambda d: {"pk": d.request_a.pk}, everyone(401)),
+    "api:audit_events": ("GET", None, everyone(401)),
+    # --- directory: bulk set-up is the district admins'; each sees only the imports they uploaded. ---
+    "directory:import": ("GET", None, _row(LOGIN, 403, 403, 403, 403, 403, 403, 200)),
+    "directory:import_preview": (
+        "GET",
+        lambda d: {"pk": _directory_import(d).pk},
+        _row(LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "directory:import_apply": (
+        "POST",
+        lambda d: {"pk": _directory_import(d).pk},
+        _row(LOGIN, 403, 403, 403, 403, 403, 403, 302),
+    ),
 }
+
+# The consent clerk (designated office staff of school A, §1.3.6) keeps the roster like the approver,
+# but neither exports it nor reads the look-up log; a clerk of school B does not see school A's students.
+CONSENT_CLERK_OUTCOMES = {
+    "consent:check": (200, 200),
+    "consent:rosters": (200, 200),
+    "consent:roster": (200, 404),
+    "consent:export": (403, 404),
+    "consent:student_add": (200, 200),
+    "consent:student_edit": (200, 404),
+    "consent:student_remove": (302, 404),
+    "consent:import": (200, 200),
+    "consent:lookups": (403, 403),
+}
+
+
+def _directory_import(d):
+    from directory.models import DirectoryImport
+
+    return DirectoryImport.objects.create(created_by=d.district_admin, data={"units": [], "people": []})
 
 
 def project_urls():
@@ -261,3 +332,167 @@ def test_comms_reads_a_public_account_but_sees_no_login_details_and_cannot_act(d
         assert response.status_code == 403, (name, response.status_code)
     listed = client.get(reverse("registry:list")).content.decode()
     assert entry.handle in listed and district.entry_a.handle not in listed
+
+
+def test_consent_clerks_keep_their_own_schools_roster_only(district, client):
+    from accounts.factories import MembershipFactory, UserFactory
+    from accounts.models import Membership
+
+    clerks = []
+    for unit in (district.school_a, district.school_b):
+        clerk = UserFactory(email=f"office.{unit.code}@sd.example")
+        MembershipFactory(user=clerk, org_unit=unit, role=Membership.Role.CONSENT_CLERK)
+        clerks.append(clerk)
+    assert sorted(CONSENT_CLERK_OUTCOMES) == sorted(n for n in MATRIX if n.startswith("consent:"))
+    failures = []
+    for name, wanted in CONSENT_CLERK_OUTCOMES.items():
+        method, kwargs_builder, _ = MATRIX[name]
+        url = reverse(name, kwargs=kwargs_builder(district) if kwargs_builder else None)
+        for clerk, want in zip(clerks, wanted, strict=True):
+            client.force_login(clerk)
+            got = (client.get(url) if method == "GET" else client.post(url, {})).status_code
+            if got != want:
+                failures.append(f"{name} as {clerk.email}: expected {want}, got {got}")
+    assert failures == []
+
+
+def test_no_consent_page_shows_another_schools_student(district, client):
+    """§1.3.6: staff see only their own school's students, whatever page they open."""
+    from tests.security.district import STUDENT_A_NAME, STUDENT_B_NAME
+
+    for role, other in [("employee_a", STUDENT_B_NAME), ("approver_a", STUDENT_B_NAME), ("employee_b", STUDENT_A_NAME)]:
+        client.force_login(getattr(district, role))
+        for name in [n for n, (method, _, _) in MATRIX.items() if n.startswith("consent:") and method == "GET"]:
+            _, kwargs_builder, _ = MATRIX[name]
+            url = reverse(name, kwargs=kwargs_builder(district) if kwargs_builder else None)
+            for query in ({}, {"school_class": "5A"}, {"q": other.split()[0]}, {"grade": "5"}):
+                body = client.get(url, query).content.decode("utf-8", "replace")
+                assert other not in body, f"{name}{query} as {role} shows another school's student"
+    # The control: the same walk does show a school's own student to its staff.
+    client.force_login(district.employee_a)
+    assert STUDENT_A_NAME in client.get(reverse("consent:check"), {"school_class": "5A"}).content.decode()
+
+
+# --- API tokens (issue 16): every API endpoint as every kind of token --------------------------------------
+# A token sees what its scopes allow, within its units: a missing scope is 403, an object outside its
+# units or scope is 404 (as for people), and a missing, revoked or expired token is 401.
+TOKEN_KINDS = {
+    "none": None,
+    "revoked": (["registry:read", "requests:read", "audit:read"], ()),
+    "expired": (["registry:read", "requests:read", "audit:read"], ()),
+    "registry_read": (["registry:read"], ()),
+    "registry_read_b": (["registry:read"], ("school_b",)),
+    "registry_public": (["registry:public"], ()),
+    "requests_read_a": (["requests:read"], ("school_a",)),
+    "requests_read_b": (["requests:read"], ("school_b",)),
+    "audit_read": (["audit:read"], ()),
+    "audit_read_b": (["audit:read"], ("school_b",)),
+}
+
+
+def _tokens(code_by_kind: dict | None = None, *, default):
+    return {kind: (code_by_kind or {}).get(kind, default) for kind in TOKEN_KINDS}
+
+
+_REFUSED = {"none": 401, "revoked": 401, "expired": 401}
+API_TOKEN_MATRIX = {
+    "api:schema": (None, _tokens(default=200)),
+    "api:docs": (None, _tokens(default=200)),
+    "api:badge": (None, _tokens(default=200)),
+    "api:verify": (None, _tokens(default=400)),
+    "api:units": (None, _tokens(_REFUSED, default=200)),
+    "api:platforms": (None, _tokens(_REFUSED, default=200)),
+    "api:entries": (
+        None,
+        _tokens({**_REFUSED, "registry_read": 200, "registry_read_b": 200, "registry_public": 200}, default=403),
+    ),
+    # entry_a: school A, private. Out of school B's units, and not public: 404.
+    "api:entry": (
+        lambda d: {"pk": d.entry_a.pk},
+        _tokens({**_REFUSED, "registry_read": 200, "registry_read_b": 404, "registry_public": 404}, default=403),
+    ),
+    "api:requests": (None, _tokens({**_REFUSED, "requests_read_a": 200, "requests_read_b": 200}, default=403)),
+    # request_a: submitted, school A.
+    "api:request": (
+        lambda d: {"pk": d.request_a.pk},
+        _tokens({**_REFUSED, "requests_read_a": 200, "requests_read_b": 404}, default=403),
+    ),
+    "api:audit_events": (None, _tokens({**_REFUSED, "audit_read": 200, "audit_read_b": 200}, default=403)),
+}
+
+
+@pytest.fixture
+def api_keys(district):
+    """kind → key (None: no token), made through the service; the revoked and expired ones made so."""
+    import datetime
+
+    from django.utils import timezone
+
+    from api import services
+    from api.models import ApiToken
+
+    keys = {}
+    for kind, spec in TOKEN_KINDS.items():
+        if spec is None:
+            keys[kind] = None
+            continue
+        scopes, units = spec
+        token, keys[kind] = services.create_token(
+            actor=district.district_admin,
+            name=kind,
+            scopes=scopes,
+            units=[getattr(district, u) for u in units],
+            expires_at=timezone.now() + datetime.timedelta(days=1),
+        )
+        if kind == "revoked":
+            services.revoke_token(actor=district.district_admin, token=token)
+        if kind == "expired":
+            ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    return keys
+
+
+def test_every_api_endpoint_is_in_the_token_matrix():
+    api_names = {name for name, _ in project_urls() if name.startswith("api:")}
+    assert api_names == set(API_TOKEN_MATRIX)
+
+
+@pytest.mark.parametrize("name", sorted(API_TOKEN_MATRIX))
+def test_api_outcomes_per_token(name, district, api_keys):
+    from django.test import Client
+
+    kwargs_builder, expected = API_TOKEN_MATRIX[name]
+    url = reverse(name, kwargs=kwargs_builder(district) if kwargs_builder else None)
+    failures = []
+    for kind, key in api_keys.items():
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
+        response = Client().get(url, **headers)
+        assert response.status_code < 500, f"{name} with {kind}: server error"
+        for secret in (ENTRY_A_PASSWORD, ENTRY_B_PASSWORD):
+            assert secret not in response.content.decode("utf-8", "replace"), f"{name} with {kind} shows a password"
+        if response.status_code != expected[kind]:
+            failures.append(f"{kind}: expected {expected[kind]}, got {response.status_code}")
+    assert failures == [], f"GET {url}: " + "; ".join(failures)
+
+
+def test_unit_scoped_tokens_list_nothing_of_other_units(district, api_keys):
+    """School B's tokens: no entry, request or audit event of school A in any list, on any page."""
+    from django.test import Client
+
+    from audit.services import record_event
+
+    record_event(actor=district.approver_a, action="test.school_a", org_unit=district.school_a)
+    record_event(actor=district.approver_b, action="test.school_b", org_unit=district.school_b)
+    checks = [
+        ("registry_read_b", "/api/v1/registry/entries/?status=all", "results", lambda r: r["unit"]["code"]),
+        ("requests_read_b", "/api/v1/requests/", "results", lambda r: r["unit"]["code"]),
+        ("audit_read_b", "/api/v1/audit/events/", "events", lambda r: (r["unit"] or {}).get("code")),
+        ("registry_read_b", "/api/v1/units/", "results", lambda r: r["code"]),
+    ]
+    for kind, url, key, unit_of in checks:
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {api_keys[kind]}")
+        units = {unit_of(row) for row in client.get(url).json()[key]}
+        assert units <= {district.school_b.code}, (kind, url, units)
+    audit = Client(HTTP_AUTHORIZATION=f"Bearer {api_keys['audit_read_b']}")
+    with override_settings(API={**settings.API, "AUDIT_SETTLE_SECONDS": 0}):
+        actions = {e["action"] for e in audit.get("/api/v1/audit/events/").json()["events"]}
+    assert "test.school_b" in actions and "test.school_a" not in actions

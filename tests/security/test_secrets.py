@@ -41,7 +41,17 @@ CHANGED = "Canary-Changed-5582"
 IMPORTED = "Canary-Imported-6693"
 CRASHED = "Canary-Crashed-7704"
 LOGIN_PASSWORD = "Canary-Login-8815-xQ"
-PLAINTEXTS = [ENTRY_A_PASSWORD, ENTRY_B_PASSWORD, REGISTERED, CHANGED, IMPORTED, CRASHED, LOGIN_PASSWORD]
+WEBHOOK_SECRET = "Canary-Webhook-Secret-9926"
+PLAINTEXTS = [
+    ENTRY_A_PASSWORD,
+    ENTRY_B_PASSWORD,
+    REGISTERED,
+    CHANGED,
+    IMPORTED,
+    CRASHED,
+    LOGIN_PASSWORD,
+    WEBHOOK_SECRET,
+]
 
 
 def leaks(haystack, where: str) -> list[str]:
@@ -239,12 +249,59 @@ def walk_every_page(d, responses):
         responses.append((f"export {name}", walker.get(reverse(name, kwargs=kwargs))))
 
 
+def walk_every_api_endpoint(d, responses) -> str:
+    """Every API endpoint (issue 16) with a token that may read everything, every registry status and
+    the audit stream in both formats; a webhook registered with a known secret and delivered (its
+    signature travels, never the secret). Returns the token's key, itself a secret to search for."""
+    import datetime
+
+    from django.utils import timezone
+
+    from api import services as api
+    from api.models import WebhookDelivery
+    from tests.security.test_authorization_matrix import API_TOKEN_MATRIX
+
+    token, key = api.create_token(
+        actor=d.district_admin,
+        name="Everything",
+        scopes=["registry:read", "requests:read", "audit:read"],
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    api.register_webhook(
+        actor=d.district_admin,
+        name="Every event",
+        url="http://127.0.0.1:9/unreachable",
+        events=["request.submitted", "inquiry.created", "account.disabled", "account.registered"],
+        secret=WEBHOOK_SECRET,
+    )
+    from registry.services import disable_account
+
+    disable_account(actor=d.approver_b, entry=RegistryEntry.objects.get(pk=d.entry_b.pk), reason="Leak scan")
+    for delivery_id in WebhookDelivery.objects.values_list("pk", flat=True):
+        api.deliver_webhook(delivery_id)  # nobody listens on port 9: a failed attempt, recorded
+    reader = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    for name, (kwargs_builder, _) in API_TOKEN_MATRIX.items():
+        url = reverse(name, kwargs=kwargs_builder(d) if kwargs_builder else None)
+        responses.append((f"API {url}", reader.get(url)))
+    for extra in [
+        "/api/v1/registry/entries/?status=all&page_size=200",
+        f"/api/v1/registry/entries/{d.entry_b.pk}/",
+        "/api/v1/audit/events/?limit=1000",
+        "/api/v1/audit/events/?limit=1000&format=jsonl",
+        "/api/v1/verify?handle=school_b_news",
+        "/api/v1/verify?url=https://www.instagram.com/school_b_news/",
+    ]:
+        responses.append((f"API {extra}", reader.get(extra)))
+    return key
+
+
 def test_no_plaintext_credential_anywhere_but_the_authorised_reveal(scene, client, caplog, monkeypatch):
     d = scene
     responses = []
     record_passwords_every_way(d, client, responses)
     texts = crash_during_a_registration(d, monkeypatch)
     walk_every_page(d, responses)
+    PLAINTEXTS.append(walk_every_api_endpoint(d, responses))
 
     # Every e-mail the portal would send: the outbox delivered, plus allauth's own (sign-up).
     for notification_id in Notification.objects.filter(email_status="pending").values_list("pk", flat=True):
@@ -275,6 +332,7 @@ def test_no_plaintext_credential_anywhere_but_the_authorised_reveal(scene, clien
         found += leaks(raw, f"cache {key}")
     for c in (client, owner):
         found += leaks(repr(c.cookies), "cookies")
+    PLAINTEXTS.pop()  # the API key of this run
     assert found == [], "\n".join(found)
 
     # The walk really did cover the views with credentials: the SQL log shows only ciphertext.
@@ -288,7 +346,15 @@ def test_every_project_model_with_a_password_field_stores_it_encrypted():
 
     plain = []
     for model in apps.get_models():
-        if model._meta.app_label not in ("registry", "approvals", "outreach", "moderation", "audit", "notifications"):
+        if model._meta.app_label not in (
+            "registry",
+            "approvals",
+            "outreach",
+            "moderation",
+            "audit",
+            "notifications",
+            "api",
+        ):
             continue
         for field in model._meta.concrete_fields:
             textual = isinstance(field, (models.CharField, models.TextField))
@@ -299,3 +365,106 @@ def test_every_project_model_with_a_password_field_stores_it_encrypted():
             ):
                 plain.append(f"{model._meta.label}.{field.name}")
     assert plain == []
+
+
+# --- Student names (§1.3.6): in the portal's pages for the school's own staff, and nowhere else -----------
+
+IMPORTED_STUDENT = "Imogen Importcanary"
+
+
+def test_no_student_name_in_any_email_log_export_or_table_but_the_approvers_export(client, caplog, settings):
+    """Students are imported, edited, checked by a teacher (by class and by name), counted in an event
+    reminder, exported by the approver, and purged after their school year. Their names then appear in no
+    e-mail, no log record, no other export, no audit event, and (after the purge) no table or cache."""
+    import datetime
+
+    from django.utils import timezone
+
+    from consent import services as consent
+    from outreach import services as outreach
+    from outreach import sweeps
+    from tests.security.district import STUDENT_A_NAME, STUDENT_B_NAME
+
+    names = [STUDENT_A_NAME, STUDENT_B_NAME, IMPORTED_STUDENT]
+
+    def name_leaks(haystack, where):
+        if isinstance(haystack, bytes):
+            haystack = haystack.decode("utf-8", "replace")
+        return [f"{n!r} in {where}" for n in names if n in haystack or n.split()[-1] in haystack]
+
+    caplog.set_level("DEBUG")
+    d = build_district()
+    client.force_login(d.approver_a)
+    year = consent.rules.current_school_year()
+    header = "student_number,display_name,grade,homeroom,photo_video,name_use,work_samples\n"
+    upload = SimpleUploadedFile("sis.csv", f"{header}A-0002,{IMPORTED_STUDENT},5,5A,no,yes,yes\n".encode())
+    preview = client.post(
+        reverse("consent:import"), {"org_unit": d.school_a.pk, "school_year": year, "sis_file": upload}
+    )
+    client.post(reverse("consent:import"), {"payload": preview.context["confirm_form"].initial["payload"]})
+    assert d.roster_a.students.filter(display_name=IMPORTED_STUDENT).exists()
+    client.post(
+        reverse("consent:student_edit", args=[d.student_a.pk]),
+        {
+            "display_name": STUDENT_A_NAME,
+            "grade": "5",
+            "classes": "5A",
+            "photo_video": "refused",
+            "name_use": "refused",
+            "work_samples": "consented",
+        },
+    )
+    teacher = Client()
+    teacher.force_login(d.employee_a)
+    assert IMPORTED_STUDENT in teacher.get(reverse("consent:check"), {"school_class": "5A"}).content.decode()
+    assert STUDENT_A_NAME in teacher.get(reverse("consent:check"), {"q": STUDENT_A_NAME}).content.decode()
+    event = outreach.schedule_event(
+        user=d.employee_a,
+        org_unit=d.school_a,
+        title="Class photo day",
+        starts_at=timezone.now() + datetime.timedelta(days=2),
+        organiser=d.employee_a,
+        classes=["5A"],
+    )
+    sweeps.send_event_reminders(now=event.starts_at - datetime.timedelta(hours=2))
+    exports = {}
+    for name, kwargs, user in [
+        ("registry:export", {}, d.approver_a),
+        ("audit:export", {}, d.approver_a),
+        ("audit:export", {}, d.district_admin),
+        ("oversight:compliance_export", {"code": d.school_a.code}, d.approver_a),
+    ]:
+        client.force_login(user)
+        exports[f"{name} as {user.email}"] = body_of(client.get(reverse(name, kwargs=kwargs)))
+    client.force_login(d.approver_a)
+    approvers_export = body_of(client.get(reverse("consent:export", args=[d.roster_a.pk]))).decode()
+    for notification_id in Notification.objects.filter(email_status="pending").values_list("pk", flat=True):
+        deliver_email(notification_id)
+    # The organiser's reminder counts them (both of 5A have no photo consent), and names nobody.
+    reminder = next(m for m in mail.outbox if "Class photo day" in m.subject)
+    assert "2 of the 2 students taking part have no consent" in reminder.body
+
+    # The positive control: the approver's explicit export does hold the names.
+    assert IMPORTED_STUDENT in approvers_export and STUDENT_A_NAME in approvers_export
+
+    found = []
+    for message in mail.outbox:
+        found += name_leaks(message.message().as_bytes(), f"e-mail {message.subject!r}")
+    for where, body in exports.items():
+        found += name_leaks(body, where)
+    found += name_leaks(caplog.text, "logs")
+    found += name_leaks(repr([r.__dict__ for r in caplog.records]), "log records")
+    from audit.models import AuditEvent
+
+    for audit_event in AuditEvent.objects.all():
+        found += name_leaks(repr((audit_event.target_repr, audit_event.details)), f"audit {audit_event.action}")
+    assert found == [], "\n".join(found)
+    assert AuditEvent.objects.filter(action="consent.looked_up", actor=d.employee_a).count() == 2
+
+    # Once the school year and its retention are over, no table and no cache holds a student's name.
+    consent.purge_expired_rosters(today=consent.rules.purge_date(year))
+    for table, rows in dump_tables():
+        found += name_leaks(rows, f"table {table}")
+    for key, raw in dump_cache():
+        found += name_leaks(raw, f"cache {key}")
+    assert found == [], "\n".join(found)

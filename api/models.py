@@ -1,0 +1,138 @@
+"""API tokens for the district's other systems, and the webhook outbox (issue 16).
+
+A token's key is shown once, when it is created, and only its SHA-256 hash is stored: the key is
+256 random bits, so a plain strong hash is enough (no salt or slow hash needed) and lookups stay
+one indexed query. Webhook secrets must be read back to sign deliveries, so they are encrypted at
+rest like the registry's credentials (registry.fields.EncryptedTextField).
+"""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from registry.fields import EncryptedTextField
+
+from .scopes import WEBHOOK_EVENT_CHOICES, Scope
+
+KEY_PREFIX = "ap1311_"
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ApiToken(models.Model):
+    """A key for one service (the web team's site, the SIEM...), with scopes, units and an expiry."""
+
+    name = models.CharField(max_length=100, help_text="Which system uses it, e.g. “District website”.")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_hint = models.CharField(
+        max_length=20, editable=False, help_text="The key's first characters, to recognise it; never the key."
+    )
+    scopes = models.JSONField(default=list, help_text="What the token may read (api.scopes.Scope).")
+    units = models.ManyToManyField(
+        "accounts.OrgUnit",
+        blank=True,
+        related_name="+",
+        help_text="Only these schools or departments. Leave empty for the whole district.",
+    )
+    expires_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.name} ({self.key_hint}…)"
+
+    def has_scope(self, *scopes: str) -> bool:
+        return any(s in (self.scopes or []) for s in scopes)
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def scope_labels(self) -> str:
+        return ", ".join(s for s in self.scopes if s in Scope.values)
+
+
+class WebhookEndpoint(models.Model):
+    """Where the portal posts events, e.g. the communications office's Teams channel."""
+
+    class BodyFormat(models.TextChoices):
+        JSON = "json", "JSON event (for programs)"
+        CHAT = "chat", 'Chat message (Teams / Slack incoming webhook: {"text": ...})'
+
+    name = models.CharField(max_length=100)
+    url = models.URLField("URL", max_length=500, help_text="http(s) only; private addresses are refused in production.")
+    events = models.JSONField(default=list, help_text="Event names, e.g. inquiry.created (api.scopes.WEBHOOK_EVENTS).")
+    units = models.ManyToManyField(
+        "accounts.OrgUnit", blank=True, related_name="+", help_text="Only events of these units; empty: every unit."
+    )
+    body_format = models.CharField(max_length=10, choices=BodyFormat.choices, default=BodyFormat.JSON)
+    secret = EncryptedTextField(help_text="Signs every delivery (HMAC-SHA256); shown once, encrypted at rest.")
+    is_active = models.BooleanField("active", default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = "webhook endpoint"
+
+    def __str__(self):
+        return self.name
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: the outbox row, written in the transaction of the audit event."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        SENDING = "sending", "Sending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Gave up"
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.PROTECT, related_name="deliveries")
+    audit_event = models.ForeignKey("audit.AuditEvent", on_delete=models.PROTECT, related_name="+")
+    event = models.CharField(max_length=60, choices=WEBHOOK_EVENT_CHOICES)
+    payload = models.JSONField(help_text="The body sent (never a secret).")
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "audit_event"], name="webhook_delivery_once_per_event"),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.event} → {self.endpoint} ({self.get_status_display()})"

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ConsentConfig(AppConfig):
+    """The student media consent roster (AP 1311 §1.3.6, Appendix 1201 C): who may appear in a post."""
+
+    name = "consent"
+    verbose_name = "Student media consent"

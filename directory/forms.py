@@ -1,0 +1,46 @@
+from django import forms
+
+from .services.bulk import MAX_UPLOAD_BYTES
+
+_CSV = forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"})
+
+
+class BulkUploadForm(forms.Form):
+    units = forms.FileField(
+        label="Units: units.csv or OneRoster orgs.csv",
+        required=False,
+        widget=_CSV,
+        help_text="Schools and departments. Columns: code, name, kind, website_url; or OneRoster's orgs.csv.",
+    )
+    staff = forms.FileField(
+        label="Staff: staff.csv or OneRoster users.csv",
+        required=False,
+        widget=_CSV,
+        help_text="One row per membership: email, first_name, last_name, unit, role (employee or approver), title; "
+        "or OneRoster's users.csv.",
+    )
+    roles = forms.FileField(
+        label="OneRoster roles.csv (optional)",
+        required=False,
+        widget=_CSV,
+        help_text="OneRoster 1.2 keeps each person's orgs and roles here: principals become approvers.",
+    )
+    full_roster = forms.BooleanField(
+        label="The staff file lists every member of staff",
+        required=False,
+        help_text="The preview then lists active staff absent from it, whom you may offboard (deactivate).",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("units", "staff", "roles"):
+            upload = cleaned.get(name)
+            if upload and upload.size > MAX_UPLOAD_BYTES:
+                self.add_error(name, f"At most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        if not cleaned.get("units") and not cleaned.get("staff"):
+            raise forms.ValidationError("Choose a units file, a staff file, or both.")
+        return cleaned
+
+    def files_of(self, name):
+        upload = self.cleaned_data.get(name)
+        return (upload.name, upload.read()) if upload else None
