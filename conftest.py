@@ -5,6 +5,8 @@ principal (approver of A), principal_b (approver of B), comms (communications ma
 district_admin. All passwords are accounts.factories.TEST_PASSWORD.
 """
 
+import importlib
+
 import pytest
 from django.db.backends.signals import connection_created
 
@@ -145,3 +147,16 @@ def long_ago():
     from django.utils import timezone
 
     return timezone.make_aware(datetime.datetime(2026, 10, 1, 9))
+
+
+@pytest.fixture
+def transactional_db(transactional_db):
+    """pytest-django's transactional_db, with the policy versions seeded by approvals/migrations/0005
+    put back: each transactional test empties every table when it ends (Django's flush), and the
+    transactional tests after it still need the statements. (Django's serialized rollback would do
+    this in general, but it restores nothing in the Playwright tests, whose ORM calls run in another
+    context than the one that holds the serialized data.)"""
+    from django.apps import apps
+
+    importlib.import_module("approvals.migrations.0005_seed_policy_versions").seed(apps, None)
+    return transactional_db

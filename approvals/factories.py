@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.factories import OrgUnitFactory, UserFactory
 from catalogue.models import Platform
 
-from .acknowledgements import STATEMENTS
+from .acknowledgements import active_statements
 from .models import AccountRequest, Acknowledgement
 
 
@@ -38,7 +38,7 @@ class AccountRequestFactory(factory.django.DjangoModelFactory):
     account_email = factory.LazyAttribute(lambda o: o.requester.email)
     identification_text = factory.LazyAttribute(lambda o: f"Professional site of {o.org_unit.name}.")
     school_website_url = factory.LazyAttribute(lambda o: o.org_unit.website_url or "https://sd.example")
-    draft_acknowledgements = factory.LazyFunction(lambda: {s.code: s.version for s in STATEMENTS})
+    draft_acknowledgements = factory.LazyFunction(lambda: {s.code: s.version for s in active_statements()})
     submitted_at = factory.LazyAttribute(lambda o: None if o.status == AccountRequest.Status.DRAFT else timezone.now())
 
     class Params:
@@ -51,11 +51,15 @@ class AccountRequestFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def acknowledgements(obj, create, extracted, **kwargs):
-        """Submitted (and later) requests carry one acknowledgement per statement, as the service makes them."""
+        """Submitted (and later) requests carry one acknowledgement per active statement, as the service makes them."""
         if create and obj.status != AccountRequest.Status.DRAFT:
             Acknowledgement.objects.bulk_create(
                 Acknowledgement(
-                    request=obj, statement=s.code, statement_version=s.version, acknowledged_by=obj.requester
+                    request=obj,
+                    statement=s.code,
+                    statement_version=s.version,
+                    statement_text=s.wording,
+                    acknowledged_by=obj.requester,
                 )
-                for s in STATEMENTS
+                for s in active_statements()
             )

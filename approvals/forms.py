@@ -15,24 +15,25 @@ from catalogue.models import Platform
 from core.text import SingleLineFieldsMixin
 
 from . import rules
-from .acknowledgements import STATEMENTS
+from .acknowledgements import active_statements
 from .models import AccountRequest
 
-# Why each statement is asked, in the portal's words (the labels carry the statement itself).
-ACK_HELP = {
-    "ap1201": "§1.2.3: before a professional site is set up, staff confirm they know the district's IT acceptable-use "
-    "procedure.",
-    "ap1201_a": "§1.2.3 names this appendix among the documents to read first.",
-    "ap1201_b": "§1.2.3 names this appendix among the documents to read first.",
-    "ap1201_c": "§1.2.3 names this appendix among the documents to read first.",
-    "platform_rules": "§1.3.4: knowing the platform's own terms is your responsibility; this page links to them.",
-    "no_privacy": "§1.4.1: how a professional site is used may be looked at by the district.",
-    "student_pii": "§1.3.6: nothing that identifies a student is posted without consent.",
-    "professional_use": "§1.2.1.1: sites that involve students are for professional purposes only.",
-    "student_accounts": "§1.2.1.2: staff do not look at their students' personal accounts.",
-    "daily_monitoring": "§1.4.3: comments off or moderated is the recommended default; comments left on are "
-    "read daily.",
-}
+
+class ShownVersionField(forms.CharField):
+    """Hidden: the version of a statement's wording that the page showed when it was opened.
+
+    A page shown again (after an error) always carries the active version, since it shows the
+    active wording; the posted value is what `clean` compares.
+    """
+
+    widget = forms.HiddenInput
+
+    def bound_data(self, data, initial):
+        return initial
+
+
+def seen_field(code: str) -> str:
+    return f"seen_{code}"
 
 
 def ack_label(statement) -> str:
@@ -179,14 +180,19 @@ class AccountRequestForm(SingleLineFieldsMixin, forms.ModelForm):
             if name not in ("org_unit", "platform", "title", "school_based", "network", "comment_setting"):
                 self.fields[name].required = False
 
-        ticked = rules.acknowledged_codes(self.instance.draft_acknowledgements if self.instance.pk else {})
-        for statement in STATEMENTS:
+        # The policy versions asked now (§1.2.3): data kept by district admins, read once per form.
+        self.statements = active_statements()
+        ticked = rules.acknowledged_codes(
+            self.instance.draft_acknowledgements if self.instance.pk else {}, self.statements
+        )
+        for statement in self.statements:
             self.fields[rules.ack_field(statement.code)] = forms.BooleanField(
                 label=ack_label(statement),
                 required=False,
                 initial=statement.code in ticked,
-                help_text=ACK_HELP.get(statement.code, statement.clause),
+                help_text=statement.why or statement.clause,
             )
+            self.fields[seen_field(statement.code)] = ShownVersionField(required=False, initial=statement.version)
 
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -223,7 +229,7 @@ class AccountRequestForm(SingleLineFieldsMixin, forms.ModelForm):
                     '<p class="form-text">All of them are needed to submit; a draft can be saved with some still '
                     "open. Each one is recorded with its wording version and time when you submit.</p>"
                 ),
-                *[rules.ack_field(s.code) for s in STATEMENTS],
+                *[name for s in self.statements for name in (rules.ack_field(s.code), seen_field(s.code))],
             ),
         )
 
@@ -249,7 +255,7 @@ class AccountRequestForm(SingleLineFieldsMixin, forms.ModelForm):
 
     def acknowledged(self) -> list[str]:
         """The statement codes ticked on this form."""
-        return [s.code for s in STATEMENTS if self.cleaned_data.get(rules.ack_field(s.code))]
+        return [s.code for s in self.statements if self.cleaned_data.get(rules.ack_field(s.code))]
 
     def values(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in rules.REQUEST_FIELDS if name in self.cleaned_data}
@@ -257,11 +263,22 @@ class AccountRequestForm(SingleLineFieldsMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         values = {name: cleaned.get(name) for name in rules.REQUEST_FIELDS}
+        for statement in self.statements:
+            seen = cleaned.get(seen_field(statement.code))
+            if cleaned.get(rules.ack_field(statement.code)) and seen and seen != statement.version:
+                # The tick was given to a wording that has been replaced since the page was opened.
+                self.add_error(
+                    rules.ack_field(statement.code),
+                    "This statement was reworded since you opened the page: read the new wording and tick it again.",
+                )
         if self.intent == self.SUBMIT:
             problems = rules.submission_problems(
                 requester=self.user,
                 values=values,
-                acknowledged=rules.current_versions(s.code for s in STATEMENTS if cleaned.get(rules.ack_field(s.code))),
+                acknowledged=rules.current_versions(
+                    (s.code for s in self.statements if cleaned.get(rules.ack_field(s.code))), self.statements
+                ),
+                statements=self.statements,
             )
         else:
             problems = rules.draft_problems(requester=self.user, values=values)

@@ -3,15 +3,17 @@ professional social media account (AP 1311 §1.2.3, §1.4.6).
 
 States: draft → submitted → changes_requested ↔ submitted → approved | rejected;
 withdrawn by the requester at any time before a decision. Transitions live in services.py.
+
+The statements a requester acknowledges are policy versions (PolicyVersion), data that district
+admins keep in the admin; each Acknowledgement keeps its own copy of the wording that was ticked.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from core.text import validate_long_text, validate_single_line
-
-from .acknowledgements import CODE_CHOICES
 
 
 class AccountRequest(models.Model):
@@ -114,12 +116,92 @@ class AccountRequest(models.Model):
         return self.status in self.DECIDED_STATES
 
 
+class PolicyVersion(models.Model):
+    """One wording of one statement that requesters acknowledge (AP 1311 §1.2.3 and the clauses named).
+
+    A statement (`code`) has many versions over time and at most one active version: the one the
+    request form asks for. A draft may be edited freely; once published, its wording, clause and
+    version never change (publishing a new wording is a new row), so every acknowledgement given for
+    a version stays true to what the person read. Publishing and retiring go through
+    approvals.services (audited); the admin shows published versions read-only.
+    """
+
+    # What a published version may never change again.
+    FROZEN_FIELDS = ("code", "clause", "version", "wording")
+
+    code = models.SlugField(
+        max_length=30, help_text="The statement this wording belongs to, e.g. “student_pii”; the same across versions."
+    )
+    clause = models.CharField(max_length=40, help_text="The clause the statement serves, e.g. “§1.3.6”.")
+    version = models.CharField(max_length=20, help_text="e.g. “2026-2”; unique per statement.")
+    wording = models.TextField(help_text="What the requester ticks, in the district's own words.")
+    why = models.CharField(
+        "why it is asked", max_length=300, blank=True, help_text="Shown under the statement on the request form."
+    )
+    position = models.PositiveSmallIntegerField(default=100, help_text="Order on the request form (smallest first).")
+    published_at = models.DateTimeField(null=True, blank=True, help_text="Empty while the wording is a draft.")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_active = models.BooleanField(
+        default=False, help_text="The version requesters are asked to acknowledge now (one per statement)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "code", "-created_at"]
+        verbose_name = "policy version"
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="policy_version_unique"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(is_active=True), name="policy_one_active_version_per_statement"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_active=False) | Q(published_at__isnull=False), name="policy_active_is_published"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        # A published wording is evidence of what people agreed to: it never changes in place.
+        if self.pk:
+            before = PolicyVersion.objects.filter(pk=self.pk, published_at__isnull=False).values(*self.FROZEN_FIELDS)
+            before = before.first()
+            if before and any(before[name] != getattr(self, name) for name in self.FROZEN_FIELDS):
+                raise ValidationError(
+                    "A published wording never changes: start a new version of the statement instead."
+                )
+        super().save(*args, **kwargs)
+
+    @property
+    def text(self) -> str:
+        """The wording (the name the request form and its labels use)."""
+        return self.wording
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def state(self) -> str:
+        if self.is_active:
+            return "active"
+        return "superseded or retired" if self.is_published else "draft"
+
+
 class Acknowledgement(models.Model):
-    """One recorded acknowledgement of one statement, with its version and time (§1.2.3 etc.)."""
+    """One recorded acknowledgement of one statement, with its version, wording and time (§1.2.3 etc.).
+
+    `statement_text` is a copy of the wording the person ticked, taken at submission, so the record
+    stands on its own whatever happens to the policy versions later.
+    """
 
     request = models.ForeignKey(AccountRequest, on_delete=models.CASCADE, related_name="acknowledgements")
-    statement = models.CharField(max_length=30, choices=CODE_CHOICES)
+    statement = models.CharField(max_length=30)
     statement_version = models.CharField(max_length=20)
+    statement_text = models.TextField("wording acknowledged", blank=True)
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     acknowledged_at = models.DateTimeField(auto_now_add=True)
 

@@ -14,8 +14,8 @@ from django.core.validators import URLValidator
 from accounts.selectors import units_employing
 from accounts.validators import is_district_email, validate_district_email
 
-from .acknowledgements import STATEMENTS
-from .models import AccountRequest
+from .acknowledgements import active_statements
+from .models import AccountRequest, PolicyVersion
 
 # The model fields a requester fills in (the form's fields, the values the services accept).
 REQUEST_FIELDS = (
@@ -53,15 +53,19 @@ def ack_field(code: str) -> str:
     return f"ack_{code}"
 
 
-def current_versions(codes) -> dict[str, str]:
-    """{code: current version} for the given statement codes (unknown codes are dropped)."""
+def current_versions(codes, statements: list[PolicyVersion] | None = None) -> dict[str, str]:
+    """{code: active version} for the given statement codes (unknown or retired codes are dropped)."""
     wanted = set(codes)
-    return {s.code: s.version for s in STATEMENTS if s.code in wanted}
+    return {s.code: s.version for s in _or_active(statements) if s.code in wanted}
 
 
-def acknowledged_codes(acknowledged: Mapping[str, str]) -> set[str]:
-    """Codes ticked for the statement's current version (a tick given for an older wording does not count)."""
-    return {s.code for s in STATEMENTS if acknowledged.get(s.code) == s.version}
+def acknowledged_codes(acknowledged: Mapping[str, str], statements: list[PolicyVersion] | None = None) -> set[str]:
+    """Codes ticked for the statement's active version (a tick given for an older wording does not count)."""
+    return {s.code for s in _or_active(statements) if acknowledged.get(s.code) == s.version}
+
+
+def _or_active(statements: list[PolicyVersion] | None) -> list[PolicyVersion]:
+    return active_statements() if statements is None else statements
 
 
 def values_of(account_request: AccountRequest) -> dict[str, Any]:
@@ -104,8 +108,18 @@ def draft_problems(*, requester, values: Mapping[str, Any]) -> dict[str, str]:
     return problems
 
 
-def submission_problems(*, requester, values: Mapping[str, Any], acknowledged: Mapping[str, str]) -> dict[str, str]:
-    """Everything that stops a request from being submitted; empty when it is ready."""
+def submission_problems(
+    *,
+    requester,
+    values: Mapping[str, Any],
+    acknowledged: Mapping[str, str],
+    statements: list[PolicyVersion] | None = None,
+) -> dict[str, str]:
+    """Everything that stops a request from being submitted; empty when it is ready.
+
+    `acknowledged` is {code: version ticked}; every active policy version (`statements`, read from
+    the database when not given) needs a tick for its own version.
+    """
     problems = draft_problems(requester=requester, values=values)
     for name, message in REQUIRED_TO_SUBMIT.items():
         if _blank(values.get(name)) and name not in problems:
@@ -134,8 +148,9 @@ def submission_problems(*, requester, values: Mapping[str, Any], acknowledged: M
         problems["comment_setting"] = (
             f"{platform} cannot turn comments off: choose moderated, or on with daily monitoring (AP 1311 §1.4.3)."
         )
-    ticked = acknowledged_codes(acknowledged)
-    for statement in STATEMENTS:
+    statements = _or_active(statements)
+    ticked = acknowledged_codes(acknowledged, statements)
+    for statement in statements:
         if statement.code not in ticked:
             problems[ack_field(statement.code)] = f"Tick this statement to submit ({statement.clause})."
     return problems

@@ -18,6 +18,7 @@ decision; with SQLite, where SELECT ... FOR UPDATE is a no-op, the conditional U
 sure only one of them changes the row.
 """
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -33,8 +34,8 @@ from core.errors import NotPermitted as BaseNotPermitted
 from notifications.services import notify
 
 from . import rules
-from .acknowledgements import STATEMENTS
-from .models import AccountRequest, Acknowledgement
+from .acknowledgements import active_statements
+from .models import AccountRequest, Acknowledgement, PolicyVersion
 from .selectors import deciders_for, is_decider_for
 
 Status = AccountRequest.Status
@@ -199,22 +200,26 @@ def submit_request(
     """Send a complete request to the unit's principal or supervisor (§1.2.3, §1.4.6).
 
     Who: the requester only. From: draft or changes_requested. To: submitted.
-    Checks every rule of approvals.rules.submission_problems, including one current-version tick
-    per statement (`acknowledged`, or the ticks saved with the draft when None).
-    Side effects: one Acknowledgement row per statement (kept when already given for the same
-    version, renewed when the wording changed); one audit event (request.submitted, with the
-    statement versions); one notification to each person who may decide it (the unit's approvers
-    other than the requester, else the district admins).
+    Checks every rule of approvals.rules.submission_problems, including one tick per active policy
+    version (`acknowledged`, or the ticks saved with the draft when None).
+    Side effects: one Acknowledgement row per active statement, with its version and a copy of its
+    wording (kept when already given for the same version, renewed when the wording changed); one
+    audit event (request.submitted, with the statement versions); one notification to each person
+    who may decide it (the unit's approvers other than the requester, else the district admins).
     """
     locked = _lock(account_request)
     _require_requester(locked, user, "submit")
     if not locked.is_editable:
         raise _state_refusal(locked, "submit")
+    statements = active_statements()
     if acknowledged is not None:
-        locked.draft_acknowledgements = rules.current_versions(acknowledged)
+        locked.draft_acknowledgements = rules.current_versions(acknowledged, statements)
         locked.save(update_fields=["draft_acknowledgements", "updated_at"])
     problems = rules.submission_problems(
-        requester=locked.requester, values=rules.values_of(locked), acknowledged=locked.draft_acknowledgements
+        requester=locked.requester,
+        values=rules.values_of(locked),
+        acknowledged=locked.draft_acknowledgements,
+        statements=statements,
     )
     if problems:
         field_messages = [m for f, m in problems.items() if not f.startswith("ack_")]
@@ -225,15 +230,22 @@ def submit_request(
 
     now = timezone.now()
     existing = {a.statement: a for a in locked.acknowledgements.all()}
-    for statement in STATEMENTS:
+    for statement in statements:
         ack = existing.get(statement.code)
         if ack is None:
             Acknowledgement.objects.create(
-                request=locked, statement=statement.code, statement_version=statement.version, acknowledged_by=user
+                request=locked,
+                statement=statement.code,
+                statement_version=statement.version,
+                statement_text=statement.wording,
+                acknowledged_by=user,
             )
         elif ack.statement_version != statement.version:
             Acknowledgement.objects.filter(pk=ack.pk).update(
-                statement_version=statement.version, acknowledged_by=user, acknowledged_at=now
+                statement_version=statement.version,
+                statement_text=statement.wording,
+                acknowledged_by=user,
+                acknowledged_at=now,
             )
 
     resubmission = locked.status == Status.CHANGES_REQUESTED
@@ -252,7 +264,7 @@ def submit_request(
         action="request.submitted",
         target=locked,
         org_unit=locked.org_unit,
-        details={"resubmission": resubmission, "acknowledgements": {s.code: s.version for s in STATEMENTS}},
+        details={"resubmission": resubmission, "acknowledgements": {s.code: s.version for s in statements}},
     )
     url = reverse("approvals:decide", args=[locked.pk])
     for decider in deciders_for(locked):
@@ -418,4 +430,108 @@ def withdraw_request(*, account_request: AccountRequest | int, user: User, reaso
                 context={"request": locked, "requester": user, "reason": reason},
                 url=_detail_url(locked),
             )
+    return locked
+
+
+# --- Policy versions: the statements requesters acknowledge (§1.2.3) ----------------------------------
+
+
+def _require_district_admin(user: User, doing: str) -> None:
+    if not (user.is_active and user.is_district_admin):
+        raise NotPermitted(f"Only a district admin can {doing} a policy version.")
+
+
+def _lock_version(policy_version: PolicyVersion | int) -> PolicyVersion:
+    pk = policy_version.pk if isinstance(policy_version, PolicyVersion) else policy_version
+    return PolicyVersion.objects.select_for_update().get(pk=pk)
+
+
+def _next_version(version: str, taken: set[str]) -> str:
+    """ "2026-1" → "2026-2" (the trailing number counts up), skipping versions the statement already has."""
+    match = re.fullmatch(r"(.*?)(\d+)", version)
+    stem, number = (match.group(1), int(match.group(2))) if match else (f"{version}.", 0)
+    candidate = f"{stem}{number + 1}"
+    while candidate in taken:
+        number += 1
+        candidate = f"{stem}{number + 1}"
+    return candidate
+
+
+@transaction.atomic
+def draft_policy_version(*, based_on: PolicyVersion | int, user: User) -> PolicyVersion:
+    """Start a new wording of a statement as a draft, copied from `based_on`, with the next version.
+
+    Who: a district admin. The draft is edited in the admin and asked of nobody until it is published.
+    Side effects: one audit event (policy.drafted).
+    """
+    _require_district_admin(user, "draft")
+    source = _lock_version(based_on)
+    taken = set(PolicyVersion.objects.filter(code=source.code).values_list("version", flat=True))
+    draft = PolicyVersion.objects.create(
+        code=source.code,
+        clause=source.clause,
+        version=_next_version(source.version, taken),
+        wording=source.wording,
+        why=source.why,
+        position=source.position,
+    )
+    record_event(
+        actor=user,
+        action="policy.drafted",
+        target=draft,
+        details={"code": draft.code, "version": draft.version, "based_on": source.version},
+    )
+    return draft
+
+
+@transaction.atomic
+def publish_policy_version(*, policy_version: PolicyVersion | int, user: User) -> PolicyVersion:
+    """Make a draft wording the one requesters acknowledge from now on (§1.2.3).
+
+    Who: a district admin. From: draft. To: published and active. The statement's previously active
+    version stays published (and provable) but is no longer asked. Acknowledgements already given
+    keep their own version and wording; requests not yet submitted need a new tick for the new wording.
+    Side effects: one audit event (policy.published, with the version it replaces).
+    """
+    _require_district_admin(user, "publish")
+    locked = _lock_version(policy_version)
+    if locked.is_published:
+        raise WorkflowError(f"{locked} is already published; its wording can no longer change.")
+    if not locked.wording.strip():
+        raise WorkflowError(f"Write the wording of {locked} before publishing it.")
+    previous = list(PolicyVersion.objects.select_for_update().filter(code=locked.code, is_active=True))
+    # The old version steps down first: one active version per statement (a database constraint).
+    PolicyVersion.objects.filter(pk__in=[p.pk for p in previous]).update(is_active=False)
+    PolicyVersion.objects.filter(pk=locked.pk).update(published_at=timezone.now(), published_by=user, is_active=True)
+    locked.refresh_from_db()
+    record_event(
+        actor=user,
+        action="policy.published",
+        target=locked,
+        details={
+            "code": locked.code,
+            "clause": locked.clause,
+            "version": locked.version,
+            "replaces": previous[0].version if previous else "",
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def retire_policy_version(*, policy_version: PolicyVersion | int, user: User) -> PolicyVersion:
+    """Stop asking a statement on new requests (its versions and the acknowledgements given stay).
+
+    Who: a district admin. From: active. To: published, not active.
+    Side effects: one audit event (policy.retired).
+    """
+    _require_district_admin(user, "retire")
+    locked = _lock_version(policy_version)
+    if not locked.is_active:
+        raise WorkflowError(f"{locked} is not the version being asked, so there is nothing to retire.")
+    PolicyVersion.objects.filter(pk=locked.pk).update(is_active=False)
+    locked.refresh_from_db()
+    record_event(
+        actor=user, action="policy.retired", target=locked, details={"code": locked.code, "version": locked.version}
+    )
     return locked

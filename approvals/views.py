@@ -19,7 +19,7 @@ from catalogue.models import Platform
 from core.once import one_time_form
 
 from . import selectors, services
-from .acknowledgements import STATEMENTS
+from .acknowledgements import active_statements, versions_of
 from .forms import AccountRequestForm, DecisionForm, WithdrawForm, initial_values
 from .models import AccountRequest
 
@@ -37,11 +37,6 @@ TIMELINE_LABELS = {
 }
 
 
-# Statements in the order the form asks them.
-_STATEMENT_ORDER = {s.code: i for i, s in enumerate(STATEMENTS)}
-_STATEMENTS = {s.code: s for s in STATEMENTS}
-
-
 def _field_label(name: str) -> str:
     if name == "acknowledgements":
         return "statements"
@@ -52,10 +47,19 @@ def _field_label(name: str) -> str:
 
 
 def _acknowledgements(account_request: AccountRequest) -> list[dict]:
-    acks = sorted(
-        account_request.acknowledgements.all(), key=lambda a: _STATEMENT_ORDER.get(a.statement, len(_STATEMENT_ORDER))
-    )
-    return [{"ack": ack, "statement": _STATEMENTS.get(ack.statement)} for ack in acks]
+    """The recorded acknowledgements in the order the form asks them now, each with the wording it
+    was given for (its own copy) and the policy version that wording belongs to."""
+    acks = list(account_request.acknowledgements.all())
+    order = {s.code: i for i, s in enumerate(active_statements())}
+    versions = versions_of((a.statement, a.statement_version) for a in acks)
+    acks.sort(key=lambda a: (order.get(a.statement, len(order)), a.statement))
+    rows = []
+    for ack in acks:
+        version = versions.get((ack.statement, ack.statement_version))
+        rows.append(
+            {"ack": ack, "statement": version, "wording": ack.statement_text or getattr(version, "wording", "")}
+        )
+    return rows
 
 
 def _get_visible(request, pk: int) -> AccountRequest:

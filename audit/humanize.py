@@ -13,6 +13,8 @@ module never imports them.
 from __future__ import annotations
 
 import datetime
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +32,10 @@ class Wording:
 
 
 ACTIONS: dict[str, Wording] = {
+    # Policy versions: the statements requesters acknowledge (§1.2.3)
+    "policy.drafted": Wording("Statement wording drafted", "{actor} drafted a new wording of {target}"),
+    "policy.published": Wording("Statement wording published", "{actor} published {target}"),
+    "policy.retired": Wording("Statement retired", "{actor} retired {target}"),
     # The API (issue 16)
     "api.token_created": Wording("API token created", "{actor} created the API token {target}"),
     "api.token_first_used": Wording("API token first used", "The API token {target} was used for the first time"),
@@ -198,12 +204,38 @@ _VALUE_LABELS: dict[str, dict[str, str]] = {
 }
 # Labels lent by the apps above (codes → words), merged into _VALUE_LABELS.
 _LENT: dict[str, dict[str, str]] = {}
+# Labels an app computes from its data (e.g. the statements district admins publish): asked for when
+# first needed, then kept LENT_LABELS_SECONDS (the app may forget them sooner, when its data changes).
+_PROVIDERS: dict[str, Callable[[], dict]] = {}
+_PROVIDED: dict[str, tuple[float, dict[str, str]]] = {}
+LENT_LABELS_SECONDS = 60
 
 
-def register_value_labels(key: str, labels: dict[str, str]) -> None:
+def register_value_labels(key: str, labels: dict[str, str] | Callable[[], dict]) -> None:
     """Let an app name the values it owns under a detail key (e.g. approvals: statement codes → their
-    wording under "acknowledgements"). Called from an AppConfig.ready(); later calls add to earlier ones."""
-    _LENT.setdefault(key, {}).update({str(k): str(v) for k, v in labels.items()})
+    wording under "acknowledgements"). Called from an AppConfig.ready(), with a dict or, for labels
+    that live in the database, a function returning one (never called at start-up)."""
+    if callable(labels):
+        _PROVIDERS[key] = labels
+        _PROVIDED.pop(key, None)
+    else:
+        _LENT.setdefault(key, {}).update({str(k): str(v) for k, v in labels.items()})
+
+
+def forget_value_labels(key: str) -> None:
+    """The app's data behind `key` changed: ask its function again next time."""
+    _PROVIDED.pop(key, None)
+
+
+def _lent(key: str) -> dict[str, str]:
+    provider = _PROVIDERS.get(key)
+    if provider is None:
+        return _LENT.get(key, {})
+    kept = _PROVIDED.get(key)
+    if kept is None or time.monotonic() - kept[0] > LENT_LABELS_SECONDS:
+        kept = (time.monotonic(), {str(k): str(v) for k, v in provider().items()})
+        _PROVIDED[key] = kept
+    return kept[1]
 
 
 def is_known(action: str) -> bool:
@@ -231,7 +263,7 @@ def school_year_label(year: Any) -> str:
 
 def _value_label(key: str, value: Any) -> str:
     text = str(value)
-    return _LENT.get(key, {}).get(text) or _VALUE_LABELS.get(key, {}).get(text) or text.replace("_", " ")
+    return _lent(key).get(text) or _VALUE_LABELS.get(key, {}).get(text) or text.replace("_", " ")
 
 
 def _date_text(value: str) -> str:

@@ -382,9 +382,13 @@ PORTAL = {
     "REVIEW_CADENCE_DAYS": env.int("REVIEW_CADENCE_DAYS", default=90),
     # Requests waiting longer than this remind the unit's approvers (§1.4.6).
     "PENDING_APPROVAL_REMINDER_DAYS": env.int("PENDING_APPROVAL_REMINDER_DAYS", default=3),
-    # Moderation (§1.4.3): escalate to the approvers after this many missed periods within the window.
+    # Moderation (§1.4.3): escalate to the approvers after this many missed periods among the account's
+    # last MODERATION_WINDOW_PERIODS periods (days when comments are on, weeks when moderated).
     "MODERATION_ESCALATE_AFTER_MISSED": env.int("MODERATION_ESCALATE_AFTER_MISSED", default=3),
-    "MODERATION_WINDOW_DAYS": env.int("MODERATION_WINDOW_DAYS", default=7),
+    # MODERATION_WINDOW_DAYS is the variable's earlier name, still read.
+    "MODERATION_WINDOW_PERIODS": env.int(
+        "MODERATION_WINDOW_PERIODS", default=env.int("MODERATION_WINDOW_DAYS", default=7)
+    ),
     # One-click check-in links in reminder e-mails stay valid this long.
     "CHECKIN_LINK_MAX_AGE_HOURS": env.int("CHECKIN_LINK_MAX_AGE_HOURS", default=36),
     # Site reviews overdue this many days escalate to the approvers (§1.2.1.3).

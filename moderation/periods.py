@@ -32,3 +32,13 @@ def describe(comment_setting: str, start: date) -> str:
     if comment_setting == DAILY:
         return start.strftime("%A %B %-d")
     return f"the week of {start.strftime('%B %-d')}"
+
+
+def last_periods(comment_setting: str, day: date, count: int) -> list[date]:
+    """Starts of the `count` periods that ended last before `day`, newest first: the account's own
+    escalation window (the last 7 days of a daily account, the last 7 weeks of a weekly one)."""
+    current = period_start(comment_setting, day)
+    if current is None or count <= 0:
+        return []
+    step = timedelta(days=1 if comment_setting == DAILY else 7)
+    return [current - step * n for n in range(1, count + 1)]

@@ -1,14 +1,15 @@
 """Which accounts need a moderation check-in, and who may record one (AP 1311 §1.4.3)."""
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from registry.models import RegistryEntry
 from registry.selectors import entries_of, entries_visible_to, is_owner_or_co_admin
 
 from . import periods
-from .models import CheckIn
+from .models import CheckIn, MissedCheckIn
 
 MONITORED = (RegistryEntry.Comments.ON, RegistryEntry.Comments.MODERATED)
 
@@ -42,3 +43,43 @@ def due_for(user, day: date) -> list[tuple[RegistryEntry, date]]:
         )
     )
     return [(e, wanted[e.pk]) for e in entries if (e.pk, wanted[e.pk]) not in done]
+
+
+def missed_in_window(entries: list[RegistryEntry], days: Iterable[date], window: int) -> dict[date, dict[int, int]]:
+    """{day: {entry id: missed periods among the entry's last `window` periods before that day}}, for
+    monitored entries (monitored_entries()).
+
+    Counted in each account's own periods (AP 1311 §1.4.3): days when comments are on, weeks when
+    moderated, and only periods missed under the setting the account has now. One query for all the
+    entries and days.
+    """
+    days = sorted(set(days))
+    if not entries or not days:
+        return {d: {} for d in days}
+    # A subquery, not a list of ids: a district has tens of thousands of monitored accounts.
+    missed = set(
+        MissedCheckIn.objects.filter(entry__in=monitored_entries().values("pk"))
+        .filter(within_window(days[0], window, setting_field="comment_setting"))
+        .values_list("entry_id", "period_start", "comment_setting")
+    )
+    counts: dict[date, dict[int, int]] = {}
+    for d in days:
+        counts[d] = {}
+        for e in entries:
+            n = sum(
+                (e.pk, start, e.comment_setting) in missed
+                for start in periods.last_periods(e.comment_setting, d, window)
+            )
+            if n:
+                counts[d][e.pk] = n
+    return counts
+
+
+def within_window(day: date, window: int, *, setting_field: str) -> Q:
+    """Rows (check-ins, missed periods) of the last `window` periods before `day`, or of `day`'s own
+    period, each cadence counted in its own periods: days for comments on, weeks for moderated.
+    `setting_field` names the comment setting to go by (the row's, or its account's)."""
+    weekly_start = periods.period_start(periods.WEEKLY, day)
+    return Q(**{setting_field: periods.DAILY, "period_start__gte": day - timedelta(days=window)}) | Q(
+        **{setting_field: periods.WEEKLY, "period_start__gte": weekly_start - timedelta(weeks=window)}
+    )

@@ -11,7 +11,7 @@ from registry.models import RegistryEntry
 
 from . import periods
 from .models import CheckIn, MissedCheckIn
-from .selectors import can_check_in, monitored_entries
+from .selectors import can_check_in, monitored_entries, within_window
 
 
 class CheckInError(DomainError):
@@ -56,25 +56,27 @@ def record_checkin(
     return checkin, True
 
 
-def record_missed_periods(*, day: date, lookback_days: int) -> int:
-    """Record every period that ended before `day` (within `lookback_days`) without a check-in.
+def record_missed_periods(*, day: date, window_periods: int) -> int:
+    """Record every period that ended before `day`, among each account's last `window_periods`
+    periods (days or weeks, §1.4.3), without a check-in.
 
     Safe to run twice or late: the unique (entry, period) constraint keeps one row per period, and
     a worker that was down for several nights catches up on all of them at once, once.
     Periods before the account was registered are never counted. Bounded queries: one read of the
-    monitored accounts, one of their check-ins in the window, one bulk insert.
+    monitored accounts, one of their check-ins and missed periods in the window, one bulk insert.
     """
-    since = day - timedelta(days=lookback_days)
     entries = list(monitored_entries().only("pk", "comment_setting", "created_at"))
-    window = {"entry__in": monitored_entries().values("pk"), "period_start__gte": since - timedelta(days=7)}
-    known = set(CheckIn.objects.filter(**window).values_list("entry_id", "period_start"))
-    known |= set(MissedCheckIn.objects.filter(**window).values_list("entry_id", "period_start"))
+    # Each account's own window: the last days of daily accounts, the last weeks of weekly ones.
+    window = within_window(day, window_periods, setting_field="entry__comment_setting")
+    monitored = {"entry__in": monitored_entries().values("pk")}
+    known = set(CheckIn.objects.filter(window, **monitored).values_list("entry_id", "period_start"))
+    known |= set(MissedCheckIn.objects.filter(window, **monitored).values_list("entry_id", "period_start"))
     missed = []
     for entry in entries:
         # The registration day itself is not counted: the first full period is the next one.
-        first = max(since, timezone.localdate(entry.created_at) + timedelta(days=1))
-        for start in periods.previous_periods(entry.comment_setting, day, first):
-            if (entry.pk, start) not in known:
+        registered = timezone.localdate(entry.created_at) + timedelta(days=1)
+        for start in periods.last_periods(entry.comment_setting, day, window_periods):
+            if start >= registered and (entry.pk, start) not in known:
                 missed.append(MissedCheckIn(entry=entry, period_start=start, comment_setting=entry.comment_setting))
     MissedCheckIn.objects.bulk_create(missed, ignore_conflicts=True, batch_size=2000)
     return len(missed)

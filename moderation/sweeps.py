@@ -7,13 +7,19 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
-from notifications.sweeps import Planned, SweepResult, plan_escalation, sweep
+from notifications.sweeps import Planned, SweepResult, plan_escalation, previous_run_day, sweep
 
 from . import periods
 from .links import checkin_url
-from .models import CheckIn, MissedCheckIn
-from .selectors import monitored_entries
+from .models import CheckIn
+from .selectors import missed_in_window, monitored_entries
 from .services import record_missed_periods
+
+
+def registry_link(entries) -> str:
+    """The registry list showing the accounts' comment settings (e.g. ?comments=moderated&comments=on)."""
+    settings_named = sorted({e.comment_setting for e in entries})
+    return reverse("registry:list") + "?" + "&".join(f"comments={value}" for value in settings_named)
 
 
 @sweep("moderation")
@@ -23,12 +29,22 @@ def plan_moderation(day: date) -> SweepResult:
     1. Periods that ended without a check-in (within the escalation window) become MissedCheckIn rows.
     2. Owners (not co-admins, to avoid doubles) get one message listing every account due today,
        each with a one-click signed link.
-    3. Accounts with MODERATION_ESCALATE_AFTER_MISSED or more missed periods in the window go to the
-       unit's approvers (district admins when the unit has none), at most once a week per approver.
+    3. Escalation is counted in each account's own periods: an account is flagged when
+       MODERATION_ESCALATE_AFTER_MISSED of its last MODERATION_WINDOW_PERIODS periods were missed
+       (days when comments are on, weeks when moderated; with the defaults, 3 of the last 7 days, or
+       3 of the last 7 weeks: a window of 7 days could never hold more than one missed week).
+    4. Flagged accounts go to the unit's approvers (district admins when the unit has none), through
+       notifications.sweeps.plan_escalation: an account flagged now but not at this sweep's previous
+       run is new, and reaches the approvers in this morning's message (so by the next morning at the
+       latest, whatever the weekday); an approver with nothing new hears once a week, a summary of
+       everything still flagged. Never more than one message a day per approver. "Flagged at the
+       previous run" is computed again from the missed periods on record, which only ever grow for
+       periods that had ended by then, so a run that is repeated, late or after a gap decides alike.
     """
     rules = settings.PORTAL
-    window = rules["MODERATION_WINDOW_DAYS"]
-    newly_missed = record_missed_periods(day=day, lookback_days=window)
+    window = rules["MODERATION_WINDOW_PERIODS"]
+    threshold = rules["MODERATION_ESCALATE_AFTER_MISSED"]
+    newly_missed = record_missed_periods(day=day, window_periods=window)
 
     entries = list(monitored_entries().select_related("owner", "platform", "org_unit"))
     starts = {e.pk: periods.period_start(e.comment_setting, day) for e in entries}
@@ -63,14 +79,11 @@ def plan_moderation(day: date) -> SweepResult:
             )
         )
 
-    # Escalation: repeat misses within the window.
-    threshold = rules["MODERATION_ESCALATE_AFTER_MISSED"]
-    counts: dict[int, int] = defaultdict(int)
-    for entry_id in MissedCheckIn.objects.filter(
-        entry__in=monitored_entries().values("pk"), period_start__gte=day - timedelta(days=window)
-    ).values_list("entry_id", flat=True):
-        counts[entry_id] += 1
-    flagged = [e for e in entries if counts.get(e.pk, 0) >= threshold]
+    # Escalation: repeat misses within each account's own window.
+    before = previous_run_day("moderation", day)
+    counts = missed_in_window(entries, [day] + ([before] if before else []), window)
+    flagged = [e for e in entries if counts[day].get(e.pk, 0) >= threshold]
+    was_flagged = {pk for pk, n in counts.get(before, {}).items() if n >= threshold}
     result.counts["escalated_accounts"] = len(flagged)
     plan_escalation(
         result,
@@ -78,7 +91,11 @@ def plan_moderation(day: date) -> SweepResult:
         day,
         kind="escalation.moderation",
         context={"threshold": threshold, "window": window},
-        describe=lambda e: f"{counts[e.pk]} missed",
-        url=reverse("registry:list") + "?comments=on",
+        describe=lambda e: (
+            f"{counts[day][e.pk]} of the last {window} {'days' if e.comment_setting == periods.DAILY else 'weeks'}"
+            " missed"
+        ),
+        url=registry_link,
+        is_new=lambda e: e.pk not in was_flagged,
     )
     return result

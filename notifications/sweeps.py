@@ -207,6 +207,16 @@ def district_admins() -> list[User]:
     return list(User.objects.filter(is_district_admin=True, is_active=True))
 
 
+def previous_run_day(name: str, day: date) -> date | None:
+    """The district day of the sweep's last real (not dry) run before `day`, if any."""
+    return (
+        SweepRun.objects.filter(name=name, dry_run=False, for_date__lt=day)
+        .order_by("-for_date")
+        .values_list("for_date", flat=True)
+        .first()
+    )
+
+
 def plan_escalation(
     result: SweepResult,
     flagged: Iterable,
@@ -215,11 +225,20 @@ def plan_escalation(
     kind: str,
     context: Mapping[str, Any],
     describe: Callable[[Any], str],
-    url: str,
+    url: str | Callable[[list], str],
+    is_new: Callable[[Any], bool] = lambda item: True,
 ) -> None:
-    """Group flagged accounts per approver of their unit (district admins when the unit has none),
-    one notification per person and ISO week at most. The kind's templates receive `items`, a list
-    of (account, description) pairs, beside `context`."""
+    """Tell the approvers of their unit (district admins when the unit has none) about flagged accounts.
+
+    One message per person and district day at most (dedupe key: kind, person, day), and only when
+    1. one of their accounts is newly flagged (`is_new`: flagged now but not at the sweep's previous
+       run), so a new flag reaches the approver the next morning at the latest, whatever the weekday; or
+    2. they have had no message of this kind yet this ISO week: the weekly summary of everything
+       still flagged.
+    Each message lists every flagged account of the person, the new ones first. The kind's templates
+    receive `items`, `new_items` and `other_items` (lists of (account, description) pairs) beside
+    `context`. `url` is the link of the message, or a function of the person's accounts giving it.
+    """
     flagged = list(flagged)
     approvers = approvers_by_unit({e.org_unit_id for e in flagged})
     admins = district_admins()
@@ -227,14 +246,38 @@ def plan_escalation(
     for e in flagged:
         for user in approvers.get(e.org_unit_id) or admins:
             per_person[user].append(e)
-    year, week, _ = day.isocalendar()
+    heard = _heard_this_week(kind, [u.pk for u in per_person], day)
     for user, items in per_person.items():
+        new = [e for e in items if is_new(e)]
+        if not new and user.pk in heard:
+            continue
+        other = [e for e in items if e not in new]
         result.planned.append(
             Planned.of(
                 recipient=user,
                 kind=kind,
-                context={**context, "items": [(e, describe(e)) for e in items]},
-                url=url,
-                dedupe_key=f"{kind}:{user.pk}:{year}-W{week:02d}",
+                context={
+                    **context,
+                    "items": [(e, describe(e)) for e in new + other],
+                    "new_items": [(e, describe(e)) for e in new],
+                    "other_items": [(e, describe(e)) for e in other],
+                },
+                url=url(items) if callable(url) else url,
+                dedupe_key=f"{kind}:{user.pk}:{day.isoformat()}",
             )
         )
+
+
+def _heard_this_week(kind: str, user_ids: list[int], day: date) -> set[int]:
+    """Who already has a message of `kind` for an earlier day of `day`'s ISO week (one query)."""
+    monday = day - timedelta(days=day.weekday())
+    year, week, _ = day.isocalendar()
+    keys = {
+        f"{kind}:{pk}:{(monday + timedelta(days=n)).isoformat()}": pk
+        for pk in user_ids
+        for n in range((day - monday).days)
+    }
+    # The weekly key of earlier releases counts too, so the week of an upgrade sends no second summary.
+    keys.update({f"{kind}:{pk}:{year}-W{week:02d}": pk for pk in user_ids})
+    found = Notification.objects.filter(dedupe_key__in=list(keys)).values_list("dedupe_key", flat=True)
+    return {keys[key] for key in found}

@@ -39,10 +39,21 @@ class RegistryFilter(django_filters.FilterSet):
     flag = django_filters.ChoiceFilter(
         choices=FLAG_CHOICES, method="by_flag", label="Needs attention", empty_label="Any"
     )
+    # What the links of reminder and escalation e-mails name (?comments=on&comments=moderated,
+    # ?overdue=1): hidden in the form, so refining the list keeps them; "Clear" drops them.
+    comments = django_filters.MultipleChoiceFilter(
+        field_name="comment_setting",
+        choices=RegistryEntry.Comments.choices,
+        label="Comments (from a reminder link)",
+        widget=forms.MultipleHiddenInput,
+    )
+    overdue = django_filters.ChoiceFilter(
+        choices=[("1", "Review overdue")], method="by_overdue", label="Review overdue", widget=forms.HiddenInput
+    )
 
     class Meta:
         model = RegistryEntry
-        fields = ["q", "org_unit", "platform", "status", "comment_setting", "flag"]
+        fields = ["q", "org_unit", "platform", "status", "comment_setting", "flag", "comments", "overdue"]
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -74,6 +85,9 @@ class RegistryFilter(django_filters.FilterSet):
 
     def by_status(self, queryset, name, value):
         return queryset if value == "all" else queryset.filter(status=value)
+
+    def by_overdue(self, queryset, name, value):
+        return self.by_flag(queryset, "flag", "overdue") if value == "1" else queryset
 
     def by_flag(self, queryset, name, value):
         if value == "overdue":

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
-from notifications.sweeps import Planned, SweepResult, plan_escalation, sweep
+from notifications.sweeps import Planned, SweepResult, plan_escalation, previous_run_day, sweep
 
 from .models import RegistryEntry
 
@@ -15,7 +15,15 @@ from .models import RegistryEntry
 @sweep("reviews")
 def plan_reviews(day: date) -> SweepResult:
     """Owners of accounts due for review get a reminder when due, then weekly while overdue; after
-    REVIEW_GRACE_DAYS overdue, the unit's approvers are told weekly and can decommission."""
+    REVIEW_GRACE_DAYS overdue, the unit's approvers are told and can decommission.
+
+    The approvers hear of an account the morning it passes the grace period (or, after a gap in
+    the runs, at the first run after it): it is new when it was not yet past the grace period at
+    this sweep's previous run. Otherwise they get one weekly summary of everything still overdue,
+    and never more than one message a day (notifications.sweeps.plan_escalation). Whether an
+    account was past the grace period at the previous run follows from its due date alone, so a
+    repeated or late run decides alike.
+    """
     due = list(
         RegistryEntry.objects.filter(status=RegistryEntry.Status.ACTIVE, next_review_due__lte=day)
         .select_related("owner", "platform", "org_unit")
@@ -45,6 +53,7 @@ def plan_reviews(day: date) -> SweepResult:
         )
     grace = settings.PORTAL["REVIEW_GRACE_DAYS"]
     flagged = [e for e in due if (day - e.next_review_due).days > grace]
+    before = previous_run_day("reviews", day)
     result.counts["escalated_accounts"] = len(flagged)
     plan_escalation(
         result,
@@ -54,5 +63,6 @@ def plan_reviews(day: date) -> SweepResult:
         context={"grace": grace},
         describe=lambda e: f"review overdue since {e.next_review_due:%Y-%m-%d}",
         url=reverse("registry:list") + "?overdue=1",
+        is_new=lambda e: before is None or (before - e.next_review_due).days <= grace,
     )
     return result

@@ -1,13 +1,17 @@
 """Scene for the approvals tests, on top of the project cast (conftest.py at the root)."""
 
+import importlib
+
 import pytest
 
 from approvals import services
-from approvals.acknowledgements import STATEMENTS
 from approvals.factories import approved_platform
 from catalogue.models import Platform
 
-ALL_CODES = [s.code for s in STATEMENTS]
+# The statements the portal starts with: the policy versions seeded by migration 0005 (frozen data,
+# readable at collection time for parametrize; tests read the live rows with active_statements()).
+SEED = importlib.import_module("approvals.migrations.0005_seed_policy_versions")
+ALL_CODES = [code for code, *_ in SEED.SEED]
 
 
 @pytest.fixture

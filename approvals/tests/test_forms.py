@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.factories import MembershipFactory, OrgUnitFactory
-from approvals.acknowledgements import STATEMENTS
+from approvals.acknowledgements import active_statements
 from approvals.forms import AccountRequestForm, DecisionForm, initial_values
 
 from .conftest import ALL_CODES
@@ -200,7 +200,7 @@ def test_a_draft_may_be_saved_with_statements_still_open(teacher, post_data):
 
 def test_statement_labels_show_their_clause_and_help_texts_name_clauses(teacher):
     form = AccountRequestForm(user=teacher)
-    for statement in STATEMENTS:
+    for statement in active_statements():
         field = form.fields[f"ack_{statement.code}"]
         assert statement.clause in field.label
         assert "§" in field.help_text

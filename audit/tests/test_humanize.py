@@ -79,6 +79,7 @@ def test_sentence_names_the_actor_and_the_object():
     assert humanize(event).sentence == "Priya Principal approved <em>Room 12 Grade 5 class page</em>"
 
 
+@pytest.mark.django_db
 def test_acknowledgements_are_listed_by_their_wording_not_as_a_python_dict():
     from approvals.acknowledgements import STATEMENTS
 

@@ -163,8 +163,8 @@ def test_missed_periods_are_recorded_once_and_never_before_registration(make_ent
     daily = make_entry(teacher, school_a, handle="daily", registered=long_ago)
     new = make_entry(teacher, school_a, handle="new", registered=recent)
     services.record_checkin(user=teacher, entry=daily, day=datetime.date(2026, 11, 25))
-    assert services.record_missed_periods(day=FRIDAY, lookback_days=7) > 0
-    assert services.record_missed_periods(day=FRIDAY, lookback_days=7) == 0  # twice: nothing more
+    assert services.record_missed_periods(day=FRIDAY, window_periods=7) > 0
+    assert services.record_missed_periods(day=FRIDAY, window_periods=7) == 0  # twice: nothing more
     missed_daily = set(MissedCheckIn.objects.filter(entry=daily).values_list("period_start", flat=True))
     assert missed_daily == {datetime.date(2026, 11, d) for d in (20, 21, 22, 23, 24, 26)}
     missed_new = set(MissedCheckIn.objects.filter(entry=new).values_list("period_start", flat=True))

@@ -541,7 +541,7 @@ class Command(BaseCommand):
             if "disable" in spec:
                 days_ago, reason = spec["disable"]
                 with self.clock(self.at(days_ago, 7, 30)):
-                    moderation.record_missed_periods(day=self.at(days_ago).date(), lookback_days=150)
+                    moderation.record_missed_periods(day=self.at(days_ago).date(), window_periods=150)
                 with self.clock(self.at(days_ago, 16)):
                     registry.disable_account(
                         actor=self._decider(entry.org_unit, entry.owner), entry=entry, reason=reason
@@ -556,7 +556,7 @@ class Command(BaseCommand):
                     owner.save()
         # What the morning sweeps recorded meanwhile: the periods nobody checked, up to today.
         with self.clock(self.at(0, 7, 30)):
-            moderation.record_missed_periods(day=self.today, lookback_days=150)
+            moderation.record_missed_periods(day=self.today, window_periods=150)
 
     @staticmethod
     def _public_url(platform: str, handle: str) -> str:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("approvals", "0003_platform_in_catalogue"),
+        ("approvals", "0005_seed_policy_versions"),
     ]
 
     operations = [
