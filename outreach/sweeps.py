@@ -28,7 +28,7 @@ def plan_overdue_inquiry_reminders(now: datetime) -> SweepResult:
         .select_related("org_unit", "logged_by")
         .order_by("deadline")
     )
-    result = SweepResult("outreach_overdue_inquiries", day, counts={"overdue_inquiries": len(overdue)})
+    result = SweepResult("overdue_inquiries", day, counts={"overdue_inquiries": len(overdue)})
     for inquiry in overdue:
         for handler in selectors.inquiry_handlers(exclude=inquiry.logged_by):
             result.planned.append(
@@ -69,7 +69,7 @@ def plan_event_reminders(now: datetime) -> SweepResult:
     and the start time: once per event and lead time, and again after the event is moved.
     """
     hours = rules.event_reminder_hours()
-    result = SweepResult("outreach_event_reminders", timezone.localdate(now))
+    result = SweepResult("event_reminders", timezone.localdate(now))
     if not hours:
         return result
     horizon = now + timezone.timedelta(hours=hours[0] + 2)  # +2: a DST change shifts wall-clock lead times
@@ -126,7 +126,7 @@ def plan_attestation_reminders(day: date) -> SweepResult:
     every = rules.attestation_reminder_days()
     done = set(PersonalUseAttestation.objects.filter(school_year=year).values_list("user_id", flat=True))
     staff = selectors.staff_required_to_attest().exclude(pk__in=done)
-    result = SweepResult("outreach_attestation", day, counts={"not_confirmed": 0})
+    result = SweepResult("attestations", day, counts={"not_confirmed": 0})
     joined: dict[int, date] = {}
     for user_id, created_at in (
         Membership.objects.filter(user__in=staff).values_list("user_id", "created_at").order_by("created_at")

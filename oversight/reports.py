@@ -256,13 +256,6 @@ class SweepStatus:
         return "; ".join(parts)
 
 
-def _sweep_key(run_name: str) -> str:
-    """The registered sweep a run belongs to. Outreach records its runs as "outreach_<name>" (and
-    "outreach_attestation" for the "attestations" sweep); the others under the registered name."""
-    name = run_name.removeprefix("outreach_")
-    return "attestations" if name == "attestation" else name
-
-
 @dataclass
 class DistrictGlance:
     units_without_approver: list
@@ -289,11 +282,12 @@ def district_at_a_glance(today: date | None = None) -> DistrictGlance:
         overdue=Count("pk", filter=Q(status=ACTIVE, next_review_due__lt=today)),
     )
     labels = {s.args[0]: s.name for s in SCHEDULES if s.args}
-    last_runs = {}
-    for run_name in SweepRun.objects.filter(dry_run=False).values_list("name", flat=True).distinct():
-        last_runs[_sweep_key(run_name)] = SweepRun.objects.filter(name=run_name, dry_run=False).first()
     sweeps = [
-        SweepStatus(name, labels.get(name, name.replace("_", " ").capitalize()), last_runs.get(name))
+        SweepStatus(
+            name,
+            labels.get(name, name.replace("_", " ").capitalize()),
+            SweepRun.objects.filter(name=name, dry_run=False).first(),  # a run is named after its sweep
+        )
         for name in sorted(registered_sweeps())
     ]
     return DistrictGlance(

@@ -29,7 +29,11 @@ class SafeModelChoiceFilter(django_filters.ModelChoiceFilter):
 class RegistryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search", help_text="Handle, site, owner, username or URL")
     org_unit = SafeModelChoiceFilter(queryset=None, label="Unit", empty_label="All units")
-    platform = SafeModelChoiceFilter(queryset=Platform.objects.all(), empty_label="All platforms")
+    # Only platforms worth filtering on: approved ones, and any other that still has accounts (§1.4.7).
+    platform = SafeModelChoiceFilter(
+        queryset=Platform.objects.filter(Q(is_approved=True) | Q(registry_entries__isnull=False)).distinct(),
+        empty_label="All platforms",
+    )
     status = django_filters.ChoiceFilter(
         choices=STATUS_CHOICES, method="by_status", label="Status", empty_label="Active and disabled"
     )

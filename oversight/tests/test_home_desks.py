@@ -34,7 +34,7 @@ def test_district_admin_home_shows_the_district_at_a_glance(
     Notification.objects.create(
         recipient=teacher, kind="reminder.review", subject="s", body="b", email_status=Notification.EmailStatus.FAILED
     )
-    SweepRun.objects.create(name="outreach_attestation", for_date=timezone.localdate(), counts={"created": 3})
+    SweepRun.objects.create(name="attestations", for_date=timezone.localdate(), counts={"created": 3})
     response = client_for(district_admin).get(reverse("home"))
     body = response.content.decode()
     glance = response.context["district"]
