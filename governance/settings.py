@@ -14,8 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 # A local `.env` (made by `make run` for development, never committed) is read only when asked
-# (DJANGO_READ_DOT_ENV=true, which `make run` sets, as cookiecutter-django does); real environment
-# variables always win over it. Production reads the environment alone.
+# (DJANGO_READ_DOT_ENV=true, which `make run` and manage.py set, as cookiecutter-django does); real
+# environment variables always win over it. Production processes read the environment alone.
 if env.bool("DJANGO_READ_DOT_ENV", default=False) and (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
