@@ -81,10 +81,11 @@ def test_postgresql_refuses_truncate_of_the_audit_table_on_a_normal_connection()
         raw.autocommit = True
         raw.execute("SET lock_timeout = '5s'")
         with pytest.raises(errors.RaiseException, match="append-only: TRUNCATE refused"):
-            raw.execute("TRUNCATE audit_auditevent")
+            # CASCADE: other tables (the API's webhook outbox) point at audit events.
+            raw.execute("TRUNCATE audit_auditevent CASCADE")
         raw.autocommit = False
         raw.execute("SET LOCAL audit.allow_truncate = 'on'")
-        raw.execute("TRUNCATE audit_auditevent")  # allowed for this session only, and rolled back
+        raw.execute("TRUNCATE audit_auditevent CASCADE")  # allowed for this session only, and rolled back
         raw.rollback()
     finally:
         raw.close()
@@ -99,4 +100,4 @@ def test_the_test_suites_connection_may_truncate_only_because_it_says_so():
         assert cur.fetchone()[0] == "on"
     with pytest.raises(ProgrammingError, match="TRUNCATE refused"), transaction.atomic(), connection.cursor() as cur:
         cur.execute("SET LOCAL audit.allow_truncate = 'off'")
-        cur.execute("TRUNCATE audit_auditevent")
+        cur.execute("TRUNCATE audit_auditevent CASCADE")
