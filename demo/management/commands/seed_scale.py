@@ -284,7 +284,7 @@ class Command(BaseCommand):
             for i in range(n_events):
                 actor, target, label, unit = facts[rng.randrange(len(facts))]
                 # Oldest first, so ids and times grow together as in real life.
-                created = now - span * (n_events - i) / n_events
+                created = now - span * ((n_events - i) / n_events)
                 yield (created, actor, rng.choice(ACTIONS), entry_type, target, label, unit, "192.0.2.1", empty)
                 if i and i % 1_000_000 == 0:
                     self.stdout.write(f"  audit events: {i}")
