@@ -332,6 +332,10 @@ def _explain(captured: dict) -> None:
                 print(f"    ... {len(plan) - 14} more lines; {plan[-1].strip()}")
 
 
+# The project's code and the usual suspects (forms, templates tags, queries), not the WSGI plumbing.
+_PROFILE_FILTER = rf"({ROOT.name}/(?!\.venv)|crispy|forms|widgets|templatetags|query\.py|paginator)"
+
+
 def _profile(pages) -> None:
     """cProfile of each page (after a warm-up request): the 30 costliest functions, cumulative."""
     import cProfile
@@ -348,7 +352,7 @@ def _profile(pages) -> None:
         profiler.disable()
         print(f"--- {label.strip()} (5 requests)")
         stats = pstats.Stats(profiler).sort_stats("cumulative")
-        stats.print_stats(r"(crispy|forms|filters|widgets|templatetags|views|selectors|reports|query\.py|paginator|context_processors)", 40)
+        stats.print_stats(_PROFILE_FILTER, 40)
 
 
 # --- pages, over HTTP --------------------------------------------------------------------------------------
