@@ -213,6 +213,7 @@ def _pages(cast: dict) -> list[tuple[str, str, str]]:
     return [
         ("home (principal)", "principal", reverse("home")),
         ("home (teacher)", "teacher", reverse("home")),
+        ("home (admin)", "admin", reverse("home")),
         ("district dashboard (admin)", "admin", reverse("oversight:dashboard")),
         ("my units dashboard (principal)", "principal", reverse("oversight:dashboard")),
         ("compliance report (principal)", "principal", reverse("oversight:compliance", args=[unit.code])),

@@ -11,7 +11,7 @@ class OversightConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from approvals.models import AccountRequest
+        from approvals.models import AccountRequest, Acknowledgement
         from audit.signals import event_recorded
         from moderation.models import CheckIn, MissedCheckIn
         from notifications.models import SweepRun
@@ -26,6 +26,7 @@ class OversightConfig(AppConfig):
             (AccountRequest, rollups.on_request_saved),
             (CheckIn, rollups.on_checkin_saved),
             (MissedCheckIn, rollups.on_checkin_saved),
+            (Acknowledgement, rollups.on_acknowledgement_saved),
         ):
             post_save.connect(receiver, sender=model, dispatch_uid=f"oversight.rollup.save.{model.__name__}")
             post_delete.connect(receiver, sender=model, dispatch_uid=f"oversight.rollup.delete.{model.__name__}")

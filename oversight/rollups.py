@@ -23,6 +23,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import OrgUnit
+from approvals.models import AccountRequest
 from registry.models import RegistryEntry
 
 from .models import UnitRollup
@@ -61,6 +62,13 @@ def current_rollups(units: QuerySet[OrgUnit], today=None) -> QuerySet[UnitRollup
     if stale:
         refresh(stale, today)
     return rows
+
+
+def unit_version(unit: OrgUnit) -> int:
+    """A number that changes whenever the unit's data does (its rollup row's `changes`): the version of
+    anything cached per unit, such as its compliance report."""
+    UnitRollup.objects.bulk_create([UnitRollup(unit=unit)], ignore_conflicts=True)
+    return UnitRollup.objects.filter(unit=unit).values_list("changes", flat=True).get()
 
 
 def refresh(changes_by_unit: dict[int, int], today) -> None:
@@ -113,6 +121,12 @@ def on_checkin_saved(sender, instance, **kwargs) -> None:
     # The unit through the entry, inside the same UPDATE (no query to fetch it).
     UnitRollup.objects.filter(
         unit_id__in=RegistryEntry.objects.filter(pk=instance.entry_id).values("org_unit_id")
+    ).update(changes=F("changes") + 1)
+
+
+def on_acknowledgement_saved(sender, instance, **kwargs) -> None:
+    UnitRollup.objects.filter(
+        unit_id__in=AccountRequest.objects.filter(pk=instance.request_id).values("org_unit_id")
     ).update(changes=F("changes") + 1)
 
 

@@ -1,6 +1,7 @@
 """Pages that read across apps: home, the district dashboard and the compliance reports."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import IntegerField, Sum
@@ -16,7 +17,7 @@ from audit.services import record_event
 from core.http import csv_response, safe_csv_cell
 
 from .reports import CLAUSES, WEEKS, first_week, unit_compliance, weekly_trend
-from .rollups import current_rollups
+from .rollups import current_rollups, unit_version
 from .selectors import can_view_oversight, unit_for_report, units_overseen_by
 
 
@@ -87,10 +88,17 @@ def district_dashboard(request):
     )
 
 
+# The compliance rows of a unit change only when its data does: cached per unit, day and data version
+# (rollups.unit_version, bumped by every change), and at most this long for what no change marks.
+COMPLIANCE_CACHE_SECONDS = 600
+
+
 @login_required
 def compliance_report(request, code: str):
     unit = unit_for_report(request.user, code)
-    rows = unit_compliance(unit)
+    today = timezone.localdate()
+    key = f"oversight:compliance:{unit.pk}:{today.isoformat()}:{unit_version(unit)}"
+    rows = cache.get_or_set(key, lambda: unit_compliance(unit, today=today), COMPLIANCE_CACHE_SECONDS)
     return render(
         request,
         "oversight/compliance.html",

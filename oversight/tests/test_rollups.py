@@ -115,3 +115,16 @@ def test_the_dashboard_totals_and_trend_are_the_sums_of_the_live_figures(
     assert totals["overdue"] == sum(f.overdue_reviews for f in live) == 1
     trend = compliance_over_time([school_a.pk, school_b.pk])
     assert [(t["made"], t["missed"]) for t in response.context["trend"]] == [(t["made"], t["missed"]) for t in trend]
+
+
+def test_the_cached_compliance_report_follows_a_change_to_the_unit_1_4_3(district, school_a, principal, client_for):
+    client = client_for(principal)
+    url = reverse("oversight:compliance", args=[school_a.code])
+    assert "1 missed in the last 7 days" in client.get(url).content.decode()
+    MissedCheckIn.objects.get(entry=district).delete()
+    assert "1 missed in the last 7 days" not in client.get(url).content.decode()
+    for d in (1, 2):
+        MissedCheckIn.objects.create(
+            entry=district, period_start=timezone.localdate() - datetime.timedelta(days=d), comment_setting="on"
+        )
+    assert "2 missed in the last 7 days" in client.get(url).content.decode()
