@@ -99,20 +99,12 @@ def test_the_unit_filter_is_a_search_by_name_or_code_not_a_list_of_every_unit(
 def test_days_are_the_districts_own(client_for, district_admin, teacher):
     import datetime
 
-    from django.db import connection
     from django.utils import timezone
 
-    event = record_event(actor=teacher, action="test.late")
-    late = timezone.make_aware(datetime.datetime(2026, 3, 10, 23, 30))  # local time, 07:30 UTC the next day
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
-        cursor.execute(
-            "UPDATE audit_auditevent SET created_at = %s WHERE id = %s",
-            [connection.ops.adapt_datetimefield_value(late), event.pk],
-        )
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+    from core.tests.test_pagination import insert_event
+
+    insert_event("test.late", timezone.make_aware(datetime.datetime(2026, 3, 10, 23, 30)))  # 07:30 UTC on the 11th
+    event = AuditEvent.objects.get(action="test.late")
     client = client_for(district_admin)
     on_the_day = client.get(reverse("audit:list"), {"since": "2026-03-10", "until": "2026-03-10"})
     assert [e.pk for e in on_the_day.context["page"].object_list] == [event.pk]

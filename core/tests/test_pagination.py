@@ -3,32 +3,32 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.services import record_event
 from core.pagination import capped_count, cursor_of, keyset_page, parse_cursor
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def events(teacher):
-    made = [record_event(actor=teacher, action=f"test.e{i}") for i in range(23)]
-    # Several events share one timestamp: the id settles their order.
-    same = timezone.now() - datetime.timedelta(days=1)
-    from django.db import connection
-
-    with connection.cursor() as cursor:  # the model refuses updates; the test arranges equal times directly
-        table = AuditEvent._meta.db_table
-        ids = ", ".join(str(e.pk) for e in made[5:12])
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+def insert_event(action: str, at: datetime.datetime) -> None:
+    """An audit event at a chosen time (the model stamps `now`; rows are never updated, so insert)."""
+    with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET created_at = %s WHERE id IN ({ids})", [connection.ops.adapt_datetimefield_value(same)]
-        )  # noqa: S608
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+            f"INSERT INTO {AuditEvent._meta.db_table} (created_at, action, target_id, target_repr, details)"  # noqa: S608
+            " VALUES (%s, %s, '', '', '{}')",
+            [connection.ops.adapt_datetimefield_value(at), action],
+        )
+
+
+@pytest.fixture
+def events():
+    now = timezone.now()
+    for i in range(23):
+        # Events 5 to 11 share one timestamp: their ids settle their order.
+        at = now - datetime.timedelta(days=1) if 5 <= i < 12 else now - datetime.timedelta(minutes=i)
+        insert_event(f"test.e{i}", at)
     return list(AuditEvent.objects.order_by("-created_at", "-id"))
 
 
