@@ -10,8 +10,8 @@ from .filters import AuditEventFilter
 from .selectors import can_view_audit, events_visible_to
 
 PAGE_SIZE = 50
-# The caption counts up to this many events ("more than 10,000"): never millions on each view.
-COUNT_CAP = 10_000
+# The caption counts up to this many events ("more than 1,000"): never millions on each view.
+COUNT_CAP = 1_000
 
 
 def _filtered(request):
