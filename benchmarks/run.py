@@ -86,13 +86,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", default="1", help="a number (1 = 200 units) or district-xl")
     parser.add_argument("--runs", type=int, default=15, help="interleaved rounds per page")
+    for size in ("units", "staff", "accounts", "events"):
+        parser.add_argument(f"--{size}", type=int, help=f"seed this many {size} (overrides the scale)")
     parser.add_argument("--only", choices=["pages", "sweeps"], help="measure only the pages or only the sweeps")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each page's slowest queries")
     parser.add_argument("--http", action="store_true", help="also measure the pages over HTTP (gunicorn)")
     parser.add_argument("--profile", metavar="TEXT", help="profile the pages whose label contains TEXT, and stop")
     args = parser.parse_args()
-    preset = PRESETS.get(args.scale)
-    scale = 1.0 if preset else float(args.scale)
+    preset = dict(PRESETS.get(args.scale, {}))
+    preset.update({k: getattr(args, k) for k in ("units", "staff", "accounts", "events") if getattr(args, k)})
+    scale = 1.0 if args.scale in PRESETS else float(args.scale)
     bench_dir = _environment(args.scale)
     _create_postgres_database()
 
@@ -110,7 +113,7 @@ def main():
 
     if not RegistryEntry.objects.exists():
         started = time.perf_counter()
-        call_command("seed_scale", scale=scale, **(preset or {}))
+        call_command("seed_scale", scale=scale, **preset)
         print(f"seeded in {time.perf_counter() - started:.0f} s")
     from accounts.models import OrgUnit, User
     from audit.models import AuditEvent

@@ -50,15 +50,20 @@ def mark_changed(unit_ids: Iterable[int] | None) -> None:
 def current_rollups(units: QuerySet[OrgUnit], today=None) -> QuerySet[UnitRollup]:
     """The rollup rows of `units`, each brought up to date first if it has to be."""
     today = today or timezone.localdate()
-    missing = list(units.filter(dashboard_rollup__isnull=True).values_list("pk", flat=True))
+    rows = UnitRollup.objects.filter(unit__in=units.values("pk"))
+    # One query finds the units whose row is missing (changes: None) or out of date.
+    stale = dict(
+        units.filter(
+            Q(dashboard_rollup__isnull=True)
+            | ~Q(dashboard_rollup__for_day=today)
+            | ~Q(dashboard_rollup__changes=F("dashboard_rollup__computed_changes"))
+        ).values_list("pk", "dashboard_rollup__changes")
+    )
+    missing = [pk for pk, changes in stale.items() if changes is None]
     if missing:
         UnitRollup.objects.bulk_create([UnitRollup(unit_id=pk) for pk in missing], ignore_conflicts=True)
-    rows = UnitRollup.objects.filter(unit__in=units.values("pk"))
-    stale = dict(
-        rows.filter(~Q(for_day=today) | Q(for_day__isnull=True) | ~Q(changes=F("computed_changes"))).values_list(
-            "unit_id", "changes"
-        )
-    )
+        # A row just made starts at changes=1; a change marked from now on bumps it past that.
+        stale.update(dict(UnitRollup.objects.filter(unit_id__in=missing).values_list("unit_id", "changes")))
     if stale:
         refresh(stale, today)
     return rows

@@ -202,7 +202,9 @@ def overdue(qs: QuerySet[RegistryEntry], today: datetime.date | None = None) -> 
 
 def approver_stats(user) -> dict[str, int]:
     """Counts for the approver's home cards, over the units they keep (one pass, five counts)."""
-    qs = RegistryEntry.objects.filter(org_unit__in=registry_units(user)).exclude(status=Status.REMOVED)
+    qs = RegistryEntry.objects.exclude(status=Status.REMOVED)
+    if not user.is_district_admin:  # district admins keep every unit: no unit filter to join
+        qs = qs.filter(org_unit__in=registry_units(user))
     active = Q(status=Status.ACTIVE)
     return qs.aggregate(
         overdue_reviews=Count("pk", filter=active & Q(next_review_due__lt=timezone.localdate())),
