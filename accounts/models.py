@@ -14,6 +14,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 
+from core.indexes import TrigramSearchIndex
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -60,6 +62,8 @@ class User(AbstractUser):
     class Meta:
         ordering = ["last_name", "first_name", "email"]
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        # Searched by e-mail or name (registry search by owner, audit trail by who): trigram index.
+        indexes = [TrigramSearchIndex("email", "first_name", "last_name", name="user_search_trgm")]
 
     def __str__(self):
         return self.display_name

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from core.indexes import TrigramSearchIndex
+
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an audit event."""
@@ -44,6 +46,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id"]),
             models.Index(fields=["org_unit", "-created_at"]),
+            # "Object" filter of the audit trail: substring search over millions of events.
+            TrigramSearchIndex("target_repr", name="audit_target_search_trgm"),
         ]
 
     def __str__(self):

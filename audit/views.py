@@ -1,13 +1,17 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from core.http import csv_response
+from core.pagination import keyset_page
 
 from . import services
 from .filters import AuditEventFilter
 from .selectors import can_view_audit, events_visible_to
+
+PAGE_SIZE = 50
+# The caption counts up to this many events ("more than 1,000"): never millions on each view.
+COUNT_CAP = 1_000
 
 
 def _filtered(request):
@@ -18,9 +22,16 @@ def _filtered(request):
 
 @login_required
 def event_list(request):
+    """Newest first, paged by position (`before` / `after` cursors): the 1,000th page costs what the first does."""
     filterset = _filtered(request)
     events = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = keyset_page(
+        events,
+        before=request.GET.get("before"),
+        after=request.GET.get("after"),
+        size=PAGE_SIZE,
+        count_cap=COUNT_CAP,
+    )
     return render(request, "audit/list.html", {"filter": filterset, "page": page})
 
 

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Index expressions with operator classes (the trigram search indexes, core/indexes.py); inert on SQLite.
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -96,12 +98,16 @@ ROOT_URLCONF = "governance.urls"
 WSGI_APPLICATION = "governance.wsgi.application"
 ASGI_APPLICATION = "governance.asgi.application"
 
+# Templates are compiled once per process outside DEBUG (the cached loader); DEBUG reads them afresh.
+_TEMPLATE_LOADERS = ["django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader"]
+if not DEBUG:
+    _TEMPLATE_LOADERS = [("django.template.loaders.cached.Loader", _TEMPLATE_LOADERS)]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            "loaders": _TEMPLATE_LOADERS,
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -116,14 +122,16 @@ TEMPLATES = [
         "NAME": "text",
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
-        "OPTIONS": {"autoescape": False},
+        "OPTIONS": {"autoescape": False, "loaders": _TEMPLATE_LOADERS},
     },
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Persistent connections (seconds; 0 closes after every request), checked before reuse so that a
+# connection the server dropped (restart, failover, idle timeout) is replaced instead of failing a request.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=600))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait instead of failing when the worker and the web process write at the same moment.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

@@ -1,8 +1,12 @@
 """Pages that read across apps: home, the district dashboard and the compliance reports."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import IntegerField, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -14,12 +18,14 @@ from core.http import csv_response, safe_csv_cell
 
 from .reports import (
     CLAUSES,
+    WEEKS,
     communications_desk,
-    compliance_over_time,
     district_at_a_glance,
-    district_figures,
+    first_week,
     unit_compliance,
+    weekly_trend,
 )
+from .rollups import current_rollups, unit_version
 from .selectors import can_view_oversight, unit_for_report, units_overseen_by
 
 
@@ -52,33 +58,44 @@ def home(request):
 
 @login_required
 def district_dashboard(request):
-    """District admins: every unit; approvers: their own units. Charts with their numbers in tables."""
+    """District admins: every unit; approvers: their own units. Charts with their numbers in tables.
+
+    The figures come from the per-unit rollup (rollups.py): a few queries over one row per unit."""
     if not can_view_oversight(request.user):
         raise PermissionDenied
-    units = list(units_overseen_by(request.user).filter(is_active=True).order_by("name"))
-    figures = district_figures(units)
-    trend = compliance_over_time([u.pk for u in units])
+    units = units_overseen_by(request.user).filter(is_active=True)
+    rows = current_rollups(units)
+    sums = {name: Sum(name) for name in ("active", "public", "overdue_reviews", "decided", "checkins_30", "missed_30")}
+    for i in range(WEEKS):
+        sums[f"made{i}"] = Sum(Cast(KT(f"weekly_made__{i}"), IntegerField()))
+        sums[f"missed{i}"] = Sum(Cast(KT(f"weekly_missed__{i}"), IntegerField()))
+    total = {k: v or 0 for k, v in rows.aggregate(**sums).items()}
+    made, missed = total["checkins_30"], total["missed_30"]
     totals = {
-        "active": sum(f.active for f in figures),
-        "public": sum(f.public for f in figures),
-        "overdue": sum(f.overdue_reviews for f in figures),
-        "decided": sum(f.decided for f in figures),
+        "active": total["active"],
+        "public": total["public"],
+        "overdue": total["overdue_reviews"],
+        "decided": total["decided"],
+        "compliance_30": round(100 * made / (made + missed), 1) if made + missed else None,
     }
-    made = sum(f.checkins_30 for f in figures)
-    missed = sum(f.missed_30 for f in figures)
-    totals["compliance_30"] = round(100 * made / (made + missed), 1) if made + missed else None
-    page = Paginator(figures, 50).get_page(request.GET.get("page"))
-    by_size = sorted(figures, key=lambda f: -f.active)[:25]
+    trend = weekly_trend(
+        first_week(timezone.localdate()),
+        [total[f"made{i}"] for i in range(WEEKS)],
+        [total[f"missed{i}"] for i in range(WEEKS)],
+    )
+    page = Paginator(rows.select_related("unit").order_by("unit__name"), 50).get_page(request.GET.get("page"))
+    by_size = list(rows.order_by("-active", "unit__name").values_list("unit__name", "active")[:25])
     chart_data = {
         "trend": {
             "labels": [t["week"].strftime("%b %-d") for t in trend],
             "values": [t["rate"] for t in trend],
         },
-        "units": {"labels": [f.unit.name for f in by_size], "values": [f.active for f in by_size]},
+        "units": {"labels": [name for name, _ in by_size], "values": [n for _, n in by_size]},
     }
-    if len(figures) == 1:
+    one_unit = rows.first() if len(by_size) == 1 else None
+    if one_unit is not None:
         # One unit: a bar per unit says nothing, so the second chart counts its accounts per platform.
-        platforms = sorted(figures[0].by_platform.items(), key=lambda item: -item[1])
+        platforms = sorted(one_unit.by_platform.items(), key=lambda item: -item[1])
         chart_data["units"] = {"labels": [p for p, _ in platforms], "values": [n for _, n in platforms]}
     return render(
         request,
@@ -91,15 +108,22 @@ def district_dashboard(request):
             # Empty charts say so instead of drawing bare axes (issue 14).
             "trend_has_data": any(t["rate"] is not None for t in trend),
             "chart_units_count": len(by_size),
-            "chart_by_platform": len(figures) == 1,
+            "chart_by_platform": one_unit is not None,
         },
     )
+
+
+# The compliance rows of a unit change only when its data does: cached per unit, day and data version
+# (rollups.unit_version, bumped by every change), and at most this long for what no change marks.
+COMPLIANCE_CACHE_SECONDS = 600
 
 
 @login_required
 def compliance_report(request, code: str):
     unit = unit_for_report(request.user, code)
-    rows = unit_compliance(unit)
+    today = timezone.localdate()
+    key = f"oversight:compliance:{unit.pk}:{today.isoformat()}:{unit_version(unit)}"
+    rows = cache.get_or_set(key, lambda: unit_compliance(unit, today=today), COMPLIANCE_CACHE_SECONDS)
     return render(
         request,
         "oversight/compliance.html",

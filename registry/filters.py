@@ -5,6 +5,9 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import User
+from core.forms import LookupField
+
 from .forms import SafeModelChoiceField
 from .models import Platform, RegistryEntry
 from .selectors import entries_to_confirm, registry_units
@@ -26,9 +29,19 @@ class SafeModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = SafeModelChoiceField
 
 
+class UnitFilter(django_filters.Filter):
+    """The unit by its name or code: a search box (suggestions when the person keeps few units), never a
+    `<select>` of every school, which was most of the page's time in a large district."""
+
+    field_class = LookupField
+
+    def filter(self, qs, value):
+        return qs if value is None else qs.filter(org_unit=value)
+
+
 class RegistryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search", help_text="Handle, site, owner, username or URL")
-    org_unit = SafeModelChoiceFilter(queryset=None, label="Unit", empty_label="All units")
+    org_unit = UnitFilter(label="Unit", help_text="Name or code", queryset=None)
     # Only platforms worth filtering on: approved ones, and any other that still has accounts (§1.4.7).
     platform = SafeModelChoiceFilter(
         queryset=Platform.objects.filter(Q(is_approved=True) | Q(registry_entries__isnull=False)).distinct(),
@@ -62,7 +75,7 @@ class RegistryFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.user = user
-        self.filters["org_unit"].queryset = registry_units(user)
+        self.filters["org_unit"].extra["queryset"] = registry_units(user)
         self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
 
     @property
@@ -77,15 +90,19 @@ class RegistryFilter(django_filters.FilterSet):
         value = value.strip().lstrip("@")
         if not value:
             return queryset
-        return queryset.filter(
+        # UNION-shaped: the account's own columns and its owner's, each answered by its table's trigram
+        # index (core/indexes.py), instead of one OR over a join that no index can serve.
+        own = RegistryEntry.objects.filter(
             Q(handle__icontains=value)
             | Q(name__icontains=value)
             | Q(url__icontains=value)
             | Q(login_username__icontains=value)
-            | Q(owner__email__icontains=value)
-            | Q(owner__last_name__icontains=value)
-            | Q(owner__first_name__icontains=value)
         )
+        owners = User.objects.filter(
+            Q(email__icontains=value) | Q(last_name__icontains=value) | Q(first_name__icontains=value)
+        )
+        by_owner = RegistryEntry.objects.filter(owner__in=owners.order_by().values("pk"))
+        return queryset.filter(pk__in=own.order_by().values("pk").union(by_owner.order_by().values("pk")))
 
     def by_status(self, queryset, name, value):
         return queryset if value == "all" else queryset.filter(status=value)

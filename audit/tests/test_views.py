@@ -62,3 +62,63 @@ def test_csv_export_is_scoped_neutralises_formulas_and_is_audited(client_for, pr
     assert len(rows) == 3  # header + two events of school A
     assert all("Lakeside" not in cell for row in rows for cell in row)
     assert AuditEvent.objects.filter(action="audit.exported", actor=principal).count() == 1
+
+
+# --- at district scale (issue 19) -------------------------------------------------------------------------
+
+
+def test_the_trail_pages_by_position_older_then_newer(client_for, district_admin, teacher, school_a):
+    for i in range(60):
+        record_event(actor=teacher, action=f"test.page{i}", org_unit=school_a)
+    client = client_for(district_admin)
+    first = client.get(reverse("audit:list")).context["page"]
+    assert len(first.object_list) == 50 and first.has_next and not first.has_previous
+    older = client.get(reverse("audit:list"), {"before": first.next_cursor}).context["page"]
+    assert [e.action for e in older.object_list] == [f"test.page{i}" for i in range(9, -1, -1)]
+    newer = client.get(reverse("audit:list"), {"after": older.previous_cursor}).context["page"]
+    assert newer.object_list == first.object_list
+    body = client.get(reverse("audit:list")).content.decode()
+    assert "Older</a>" in body and "60 events, newest first" in body
+
+
+def test_a_hostile_cursor_shows_the_first_page(client_for, district_admin, events):
+    response = client_for(district_admin).get(reverse("audit:list"), {"before": "9" * 30 + ".x", "after": "\x00"})
+    assert response.status_code == 200 and len(response.context["page"].object_list) == 2
+
+
+def test_the_unit_filter_is_a_search_by_name_or_code_not_a_list_of_every_unit(
+    client_for, district_admin, events, school_a
+):
+    client = client_for(district_admin)
+    response = client.get(reverse("audit:list"), {"org_unit": "Ridgeview"})
+    assert list(response.context["page"].object_list) == [events[0]]
+    assert list(client.get(reverse("audit:list"), {"org_unit": "lakeside"}).context["page"].object_list) == [events[1]]
+    assert '<select name="org_unit"' not in response.content.decode()
+
+
+def test_days_are_the_districts_own(client_for, district_admin, teacher):
+    import datetime
+
+    from django.utils import timezone
+
+    from core.tests.test_pagination import insert_event
+
+    insert_event("test.late", timezone.make_aware(datetime.datetime(2026, 3, 10, 23, 30)))  # 07:30 UTC on the 11th
+    event = AuditEvent.objects.get(action="test.late")
+    client = client_for(district_admin)
+    on_the_day = client.get(reverse("audit:list"), {"since": "2026-03-10", "until": "2026-03-10"})
+    assert [e.pk for e in on_the_day.context["page"].object_list] == [event.pk]
+    next_day = client.get(reverse("audit:list"), {"since": "2026-03-11", "until": "2026-03-11"})
+    assert next_day.context["page"].object_list == []
+    assert client.get(reverse("audit:list"), {"until": "9999-12-31"}).status_code == 200
+
+
+def test_the_action_choices_are_read_cheaply_without_the_cache(events, teacher):
+    from django.core.cache import cache
+
+    from audit.filters import _distinct_actions, known_actions
+
+    record_event(actor=teacher, action="request.approved")
+    cache.clear()
+    assert _distinct_actions() == sorted({"request.submitted", "request.approved"})
+    assert known_actions() == _distinct_actions()

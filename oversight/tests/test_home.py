@@ -86,3 +86,26 @@ def test_today_lists_a_due_check_in(client_for, teacher, school_a, make_entry):
     body = client_for(teacher).get(reverse("home")).content.decode()
     assert '<div class="today-items"></div>' not in body
     assert "@room12" in body
+
+
+def test_the_approver_panel_ranks_this_weeks_missed_check_ins_of_own_units_1_4_3(
+    client_for, principal, teacher, teacher_b, school_a, school_b, make_entry
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from moderation.models import MissedCheckIn
+
+    monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    this_week = [monday - datetime.timedelta(days=1), monday]  # the panel counts from Sunday
+    busy = make_entry(teacher, school_a, handle="often_missed")
+    quiet = make_entry(teacher, school_a, handle="once_missed")
+    elsewhere = make_entry(teacher_b, school_b, handle="other_school")
+    for entry, days in ((busy, this_week), (quiet, this_week[:1]), (elsewhere, this_week)):
+        for day in days:
+            MissedCheckIn.objects.create(entry=entry, period_start=day, comment_setting="on")
+    body = client_for(principal).get(reverse("home")).content.decode()
+    panel = body[body.index('id="missed-heading"') :]
+    assert panel.index("often_missed") < panel.index("2 missed") < panel.index("once_missed")
+    assert "other_school" not in body and teacher.email in panel

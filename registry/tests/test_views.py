@@ -242,3 +242,23 @@ def test_ids_beyond_64_bits_answer_404_or_a_form_error_never_500(entry, principa
     assert "not a co-administrator" in response.content.decode()
     response = client.post(reverse("registry:co_admins", args=[entry.pk]), {"user": HUGE}, follow=True)
     assert "Choose a staff member" in response.content.decode()
+
+
+def test_the_unit_filter_takes_a_name_or_code_and_lists_no_school_by_school(
+    entry, entry_b, district_admin, client_for, school_a, school_b
+):
+    client = client_for(district_admin)
+    assert handles(client.get(LIST, {"org_unit": school_a.code})) == [entry.handle]
+    assert handles(client.get(LIST, {"org_unit": "lakeside sec"})) == [entry_b.handle]
+    response = client.get(LIST, {"org_unit": "nowhere"})
+    assert response.context["filter"].errors["org_unit"] and handles(response) == []
+    assert '<select name="org_unit"' not in client.get(LIST).content.decode()
+
+
+def test_the_search_finds_an_account_by_its_owners_name_or_its_own_columns(entry, principal, client_for):
+    client = client_for(principal)
+    owner = entry.owner
+    assert handles(client.get(LIST, {"q": owner.last_name[:4]})) == [entry.handle]
+    assert handles(client.get(LIST, {"q": owner.email.split("@")[0]})) == [entry.handle]
+    assert handles(client.get(LIST, {"q": entry.login_username})) == [entry.handle]
+    assert handles(client.get(LIST, {"q": "no-such-account-anywhere"})) == []

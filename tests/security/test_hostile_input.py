@@ -365,7 +365,7 @@ def test_a_check_in_with_a_next_value_that_is_not_a_path_goes_home(district, cli
 # --- query strings -------------------------------------------------------------------------------------
 
 FILTERS = {
-    "audit:list": ["org_unit", "actor", "action", "target", "since", "until", "page"],
+    "audit:list": ["org_unit", "actor", "action", "target", "since", "until", "page", "before", "after"],
     "audit:export": ["org_unit", "actor", "action", "target", "since", "until"],
     "oversight:dashboard": ["page"],
     "registry:list": ["q", "org_unit", "platform", "status", "comment_setting", "flag", "comments", "overdue", "page"],
