@@ -77,6 +77,14 @@ ACTIONS: dict[str, Wording] = {
     "registry.access_withdrawn": Wording(
         "Access withdrawn", "The portal withdrew access to {target} from someone who left"
     ),
+    "offboarding.case_opened": Wording("Offboarding case opened", "The portal opened the offboarding case {target}"),
+    "offboarding.case_extended": Wording(
+        "Offboarding case extended", "New items were added to the offboarding case {target}"
+    ),
+    "offboarding.item_done": Wording(
+        "Offboarding item done", "{actor} finished an item of the offboarding case {target}"
+    ),
+    "offboarding.case_closed": Wording("Offboarding case closed", "The offboarding case {target} is done"),
     "registry.import_confirmed": Wording(
         "Imported account confirmed", "{actor} confirmed the imported account {target}"
     ),

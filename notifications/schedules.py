@@ -52,6 +52,13 @@ SCHEDULES: list[Schedule] = [
         args=["pending_approvals"],
     ),
     Schedule(
+        name="Remind approvers of open offboarding cases (§1.4.5)",
+        task="notifications.tasks.run_sweep",
+        description="Daily digest of open cases; district admins after OFFBOARDING_ESCALATE_AFTER_DAYS.",
+        crontab={"minute": "15", "hour": "7"},
+        args=["offboarding"],
+    ),
+    Schedule(
         name="Remind communications managers of overdue media inquiries (§1.5.1)",
         task="notifications.tasks.run_sweep",
         description="Inquiries past the outlet's deadline and not acknowledged; at most once a day per inquiry.",

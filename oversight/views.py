@@ -11,6 +11,7 @@ from approvals.models import AccountRequest
 from approvals.selectors import requests_awaiting_decision_by, requests_of
 from audit.services import record_event
 from core.http import csv_response, safe_csv_cell
+from offboarding.selectors import open_cases_visible_to
 
 from .reports import (
     CLAUSES,
@@ -46,6 +47,8 @@ def home(request):
         # The district admin's and the communications manager's own desks (issue 14).
         "district": district_at_a_glance() if user.is_district_admin else None,
         "comms": communications_desk(user) if user.is_communications_manager else None,
+        # Issue 15: people who left and whose accounts still need a new owner or password.
+        "offboarding_open": open_cases_visible_to(user).count() if approved_units or user.is_district_admin else 0,
     }
     return render(request, "oversight/home.html", context)
 

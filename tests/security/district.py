@@ -125,6 +125,14 @@ def build_district() -> SimpleNamespace:
         organiser=d.employee_a,
     )
     _consent_rosters(d)
+    # Someone who left school A: an open offboarding case with one item (issue 15).
+    from offboarding.models import CaseItem, OffboardingCase
+
+    d.left_a = UserFactory(email="left.a@sd.example", is_active=False)
+    d.offboarding_case = OffboardingCase.objects.create(person=d.left_a, org_unit=d.school_a, trigger="deactivated")
+    d.offboarding_item = CaseItem.objects.create(
+        case=d.offboarding_case, kind=CaseItem.Kind.PENDING_REQUEST, account_request=d.request_a
+    )
     return d
 
 
