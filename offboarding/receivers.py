@@ -88,5 +88,5 @@ def open_when_membership_deleted(sender, instance, **kwargs):
 
 @receiver(event_recorded, sender=AuditEvent, dispatch_uid="offboarding_close_items")
 def close_items_when_work_done(sender, event, **kwargs):
-    if services.closes(event.action):
+    if services.closes(event.action) and event.target_id.isdigit():
         services.complete_items(event=event)

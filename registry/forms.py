@@ -93,7 +93,8 @@ class RegisterForm(SingleLineFieldsMixin, forms.Form):
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Other staff who also have administrative access to the account.",
+        help_text="Other staff who also have administrative access to the account: at least one as a backup, "
+        "so that nobody leaving strands it (§1.4.5).",
     )
 
     def __init__(self, *args, account_request, **kwargs):
