@@ -115,6 +115,9 @@ ACTIONS: dict[str, Wording] = {
     "registry.co_admin_added": Wording(
         "Co-administrator added", "{actor} gave {user} administrative access to {target}"
     ),
+    "registry.co_admin_expired": Wording(
+        "Co-admin access ended", "The co-administrator's access to {target} ended on its date"
+    ),
     "registry.co_admin_removed": Wording(
         "Co-administrator removed", "{actor} took administrative access to {target} away from {user}"
     ),

@@ -59,6 +59,13 @@ SCHEDULES: list[Schedule] = [
         args=["offboarding"],
     ),
     Schedule(
+        name="End co-admin access on its date, warn before (§1.4.5)",
+        task="notifications.tasks.run_sweep",
+        description="Warns the co-admin and the owner 7 days and 1 day before; on the day removes the access.",
+        crontab={"minute": "5", "hour": "6"},
+        args=["co_admin_terms"],
+    ),
+    Schedule(
         name="Remind communications managers of overdue media inquiries (§1.5.1)",
         task="notifications.tasks.run_sweep",
         description="Inquiries past the outlet's deadline and not acknowledged; at most once a day per inquiry.",

@@ -175,6 +175,12 @@ class TransferForm(SingleLineFieldsMixin, forms.Form):
 
 class CoAdminAddForm(forms.Form):
     user = _StaffChoiceField(label="Add a co-administrator", queryset=User.objects.none())
+    until = forms.DateField(
+        label="Access ends on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Optional: the access is removed that day and the password flagged for a change (§1.4.5).",
+    )
 
     def __init__(self, *args, entry: RegistryEntry, **kwargs):
         super().__init__(*args, **kwargs)
