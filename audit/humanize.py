@@ -84,6 +84,11 @@ ACTIONS: dict[str, Wording] = {
     "offboarding.item_done": Wording(
         "Offboarding item done", "{actor} finished an item of the offboarding case {target}"
     ),
+    "offboarding.review_started": Wording("Access review started", "{actor} started the access review {target}"),
+    "offboarding.handover_review_started": Wording(
+        "Handover review started", "The portal started the handover review {target} for a new approver"
+    ),
+    "offboarding.review_answered": Wording("Account confirmed in a review", "{actor} answered the review for {target}"),
     "offboarding.case_closed": Wording("Offboarding case closed", "The offboarding case {target} is done"),
     "registry.import_confirmed": Wording(
         "Imported account confirmed", "{actor} confirmed the imported account {target}"

@@ -59,6 +59,13 @@ SCHEDULES: list[Schedule] = [
         args=["offboarding"],
     ),
     Schedule(
+        name="Remind approvers of access reviews to answer (§1.4.5, §1.2.1.3)",
+        task="notifications.tasks.run_sweep",
+        description="Weekly, then daily in the last 3 days; district admins daily once a review is past due.",
+        crontab={"minute": "20", "hour": "7"},
+        args=["access_reviews"],
+    ),
+    Schedule(
         name="End co-admin access on its date, warn before (§1.4.5)",
         task="notifications.tasks.run_sweep",
         description="Warns the co-admin and the owner 7 days and 1 day before; on the day removes the access.",

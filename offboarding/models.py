@@ -80,3 +80,59 @@ class CaseItem(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+
+class AccessReview(models.Model):
+    """An access review (recertification, §1.4.5 and §1.2.1.3): the approvers of some units confirm, account
+    by account, that the registry is still right. A district admin starts one (e.g. each term); a new
+    approver of a unit gets one for that unit alone (a handover review, `handover_to`)."""
+
+    title = models.CharField(max_length=120)
+    due_on = models.DateField()
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    handover_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handover_reviews",
+        help_text="The new approver a handover review was started for.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class ReviewItem(models.Model):
+    """One account to confirm in a review, and the approver's answer (who, when, what)."""
+
+    review = models.ForeignKey(AccessReview, on_delete=models.CASCADE, related_name="items")
+    org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey("registry.RegistryEntry", on_delete=models.PROTECT, related_name="access_review_items")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    still_in_use = models.BooleanField(null=True)
+    owner_right = models.BooleanField(null=True)
+    co_admins_right = models.BooleanField(null=True)
+    password_current = models.BooleanField(null=True, help_text="Changed since the last review, or no change needed.")
+
+    class Meta:
+        ordering = ["org_unit__name", "entry__handle", "id"]
+        constraints = [models.UniqueConstraint(fields=["review", "entry"], name="offboarding_one_item_per_account")]
+
+    def __str__(self):
+        return f"{self.review}: {self.entry}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    @property
+    def all_confirmed(self) -> bool:
+        return bool(self.still_in_use and self.owner_right and self.co_admins_right and self.password_current)

@@ -90,3 +90,11 @@ def open_when_membership_deleted(sender, instance, **kwargs):
 def close_items_when_work_done(sender, event, **kwargs):
     if services.closes(event.action) and event.target_id.isdigit():
         services.complete_items(event=event)
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="offboarding_handover_review")
+def handover_review_for_a_new_approver(sender, instance, created=False, raw=False, **kwargs):
+    """Principal handover (issue 15): a new approver membership starts a review of the unit's registry."""
+    if raw or not created or instance.role != Membership.Role.APPROVER:
+        return
+    services.start_handover_review(approver=instance.user, org_unit=instance.org_unit)

@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from accounts.models import Membership, OrgUnit, User
 from accounts.selectors import is_approver_of
 
-from .models import OffboardingCase
+from .models import AccessReview, OffboardingCase, ReviewItem
 
 
 def cases_visible_to(user: User) -> QuerySet[OffboardingCase]:
@@ -36,3 +36,31 @@ def responsible_for(unit: OrgUnit, *, exclude: User | None = None) -> list[User]
         return approvers
     admins = User.objects.filter(is_active=True, is_district_admin=True)
     return list(admins.exclude(pk=exclude.pk) if exclude is not None else admins)
+
+
+def review_items_visible_to(user: User) -> QuerySet[ReviewItem]:
+    """Review items of the units the user approves for (district admins: all)."""
+    if not (user.is_authenticated and user.is_active):
+        return ReviewItem.objects.none()
+    items = ReviewItem.objects.select_related("review", "org_unit", "entry__platform", "entry__owner", "answered_by")
+    if user.is_district_admin:
+        return items
+    units = Membership.objects.filter(user=user, role=Membership.Role.APPROVER).values("org_unit_id")
+    return items.filter(org_unit_id__in=units)
+
+
+def reviews_visible_to(user: User) -> QuerySet[AccessReview]:
+    return AccessReview.objects.filter(pk__in=review_items_visible_to(user).values("review_id"))
+
+
+def can_answer(user: User, item: ReviewItem) -> bool:
+    return is_approver_of(user, item.org_unit_id)
+
+
+def review_evidence(unit: OrgUnit) -> QuerySet[ReviewItem]:
+    """Answered review items of a unit, newest first: the compliance report's evidence (§1.4.5, §1.2.1.3)."""
+    return (
+        ReviewItem.objects.filter(org_unit=unit, answered_at__isnull=False)
+        .select_related("review", "entry__platform", "answered_by")
+        .order_by("-answered_at", "-pk")
+    )

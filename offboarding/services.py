@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -19,12 +21,12 @@ from approvals import services as approvals
 from approvals.models import AccountRequest
 from audit.models import AuditEvent
 from audit.services import record_event
-from core.errors import DomainError
+from core.errors import DomainError, NotPermitted
 from notifications.services import notify
 from registry.models import RegistryEntry
 
 from . import selectors
-from .models import CaseItem, OffboardingCase
+from .models import AccessReview, CaseItem, OffboardingCase, ReviewItem
 
 Kind = CaseItem.Kind
 
@@ -184,4 +186,118 @@ def withdraw_request_of_departed(*, actor: User, item: CaseItem, reason: str = "
         account_request=item.account_request, user=actor, reason=reason or "The requester left the unit."
     )
     item.refresh_from_db()
+    return item
+
+
+# --- Access reviews (recertification) and the principal's handover ----------------------------------
+
+
+def _review_items(review: AccessReview, unit_ids) -> int:
+    entries = RegistryEntry.objects.filter(org_unit_id__in=unit_ids, status=RegistryEntry.Status.ACTIVE)
+    ReviewItem.objects.bulk_create(
+        [ReviewItem(review=review, org_unit_id=e.org_unit_id, entry=e) for e in entries.order_by("pk")]
+    )
+    return review.items.count()
+
+
+@transaction.atomic
+def start_review(*, actor: User, title: str, due_on, org_units) -> AccessReview:
+    """A district admin starts an access review of the units' active accounts, due `due_on` (§1.4.5, §1.2.1.3).
+
+    Who: district admins. Side effects: one audit event; each unit's approvers (else the admins) are told.
+    """
+    if not (actor.is_active and actor.is_district_admin):
+        raise NotPermitted("Only district admins start access reviews.")
+    if due_on <= timezone.localdate():
+        raise OffboardingError("The due date must be after today.")
+    units = list(org_units)
+    if not units:
+        raise OffboardingError("Choose at least one unit.")
+    review = AccessReview.objects.create(
+        title=(title or "").strip()[:120] or "Access review", due_on=due_on, started_by=actor
+    )
+    count = _review_items(review, [u.pk for u in units])
+    record_event(
+        actor=actor,
+        action="offboarding.review_started",
+        target=review,
+        details={"units": [u.code for u in units], "accounts": count, "due_on": due_on.isoformat()},
+    )
+    for unit in units:
+        for recipient in selectors.responsible_for(unit):
+            notify(
+                recipient=recipient,
+                kind="offboarding.review_started",
+                context={"review": review, "unit": unit},
+                url=reverse("offboarding:review", args=[review.pk]),
+            )
+    return review
+
+
+@transaction.atomic
+def start_handover_review(*, approver: User, org_unit: OrgUnit, days: int = 30) -> AccessReview | None:
+    """Principal handover (issue 15): a new approver of `org_unit` gets a review of its registry, for that unit.
+
+    Called by the portal when an approver membership is created; nothing to review (no active account)
+    starts none. Side effects: one audit event (actor: the portal); the new approver is told.
+    """
+    if not RegistryEntry.objects.filter(org_unit=org_unit, status=RegistryEntry.Status.ACTIVE).exists():
+        return None
+    review = AccessReview.objects.create(
+        title=f"Handover review of {org_unit}"[:120],
+        due_on=timezone.localdate() + timedelta(days=days),
+        handover_to=approver,
+    )
+    count = _review_items(review, [org_unit.pk])
+    record_event(
+        actor=None,
+        action="offboarding.handover_review_started",
+        target=review,
+        org_unit=org_unit,
+        details={"user": approver.email, "accounts": count},
+    )
+    notify(
+        recipient=approver,
+        kind="offboarding.review_started",
+        context={"review": review, "unit": org_unit, "handover": True},
+        url=reverse("offboarding:review", args=[review.pk]),
+    )
+    return review
+
+
+@transaction.atomic
+def answer_review_item(
+    *,
+    actor: User,
+    item: ReviewItem,
+    still_in_use: bool,
+    owner_right: bool,
+    co_admins_right: bool,
+    password_current: bool,
+) -> ReviewItem:
+    """The approver's answer for one account of a review (§1.4.5, §1.2.1.3); a later answer replaces it.
+
+    Who: the unit's approvers (district admins too). Side effects: one audit event with the answers.
+    Fixing what is wrong happens on the registry's own pages (transfer, co-admins, new password).
+    """
+    item = ReviewItem.objects.select_for_update().select_related("review", "org_unit", "entry").get(pk=item.pk)
+    if not selectors.can_answer(actor, item):
+        raise NotPermitted("Only the unit's principal or supervisor answers for its accounts.")
+    answers = {
+        "still_in_use": still_in_use,
+        "owner_right": owner_right,
+        "co_admins_right": co_admins_right,
+        "password_current": password_current,
+    }
+    for name, value in answers.items():
+        setattr(item, name, bool(value))
+    item.answered_by, item.answered_at = actor, timezone.now()
+    item.save()
+    record_event(
+        actor=actor,
+        action="offboarding.review_answered",
+        target=item.entry,
+        org_unit=item.org_unit,
+        details={"review": item.review.title, **answers},
+    )
     return item

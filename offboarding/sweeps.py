@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from notifications.sweeps import Planned, SweepResult, approvers_by_unit, district_admins, local_midnight, sweep
 
-from .models import OffboardingCase
+from .models import OffboardingCase, ReviewItem
 
 
 @sweep("offboarding")
@@ -63,6 +63,56 @@ def plan_offboarding(day: date) -> SweepResult:
                     context={"cases": rows(late), "count": len(late), "after": after},
                     url=reverse("offboarding:list"),
                     dedupe_key=f"offboarding_escalation:{admin.pk}:{day.isoformat()}",
+                )
+            )
+    return result
+
+
+@sweep("access_reviews")
+def plan_access_reviews(day: date) -> SweepResult:
+    """Access reviews (§1.4.5, §1.2.1.3): unanswered items remind their units' approvers every Monday and
+    daily in the last 3 days before the due date; once past due, the district admins hear daily.
+
+    1. Unanswered items of every review, grouped per approver (handover reviews: the new approver).
+    2. One reminder per person and day at most (dedupe key: person, day).
+    3. Items past their due date: one escalation per district admin and day.
+    """
+    items = list(
+        ReviewItem.objects.filter(answered_at__isnull=True)
+        .select_related("review", "org_unit")
+        .order_by("review__due_on", "pk")
+    )
+    approvers = approvers_by_unit({i.org_unit_id for i in items})
+    admins = district_admins()
+    per_person: dict[User, list[ReviewItem]] = defaultdict(list)
+    for item in items:
+        if (item.review.due_on - day).days > 3 and day.weekday() != 0:
+            continue
+        handover = item.review.handover_to
+        people = [handover] if handover is not None else approvers.get(item.org_unit_id) or admins
+        for user in people:
+            per_person[user].append(item)
+    late = [i for i in items if i.review.due_on < day]
+    result = SweepResult("access_reviews", day, counts={"unanswered": len(items), "overdue": len(late)})
+    for user, mine in per_person.items():
+        result.planned.append(
+            Planned.of(
+                recipient=user,
+                kind="reminder.access_review",
+                context={"items": mine, "count": len(mine)},
+                url=reverse("offboarding:review", args=[mine[0].review_id]),
+                dedupe_key=f"access_review:{user.pk}:{day.isoformat()}",
+            )
+        )
+    if late:
+        for admin in admins:
+            result.planned.append(
+                Planned.of(
+                    recipient=admin,
+                    kind="escalation.access_review",
+                    context={"items": late, "count": len(late)},
+                    url=reverse("offboarding:review", args=[late[0].review_id]),
+                    dedupe_key=f"access_review_escalation:{admin.pk}:{day.isoformat()}",
                 )
             )
     return result

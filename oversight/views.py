@@ -11,7 +11,7 @@ from approvals.models import AccountRequest
 from approvals.selectors import requests_awaiting_decision_by, requests_of
 from audit.services import record_event
 from core.http import csv_response, safe_csv_cell
-from offboarding.selectors import open_cases_visible_to
+from offboarding.selectors import open_cases_visible_to, review_evidence
 
 from .reports import (
     CLAUSES,
@@ -112,6 +112,8 @@ def compliance_report(request, code: str):
             "clauses": CLAUSES,
             "today": timezone.localdate(),
             "satisfied": sum(r["ok"] for r in rows),
+            # Issue 15: who confirmed which account in access reviews, and when (§1.4.5, §1.2.1.3).
+            "review_evidence": review_evidence(unit)[:50],
         },
     )
 

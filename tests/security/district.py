@@ -133,6 +133,11 @@ def build_district() -> SimpleNamespace:
     d.offboarding_item = CaseItem.objects.create(
         case=d.offboarding_case, kind=CaseItem.Kind.PENDING_REQUEST, account_request=d.request_a
     )
+    # A term access review of school A (issue 15): one account to confirm.
+    from offboarding.models import AccessReview, ReviewItem
+
+    review = AccessReview.objects.create(title="Term review", due_on=datetime.date(2030, 1, 1))
+    d.review_item = ReviewItem.objects.create(review=review, org_unit=d.school_a, entry=d.entry_a)
     return d
 
 

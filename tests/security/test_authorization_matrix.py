@@ -171,6 +171,13 @@ MATRIX = {
         lambda d: {"pk": d.offboarding_case.pk},
         _row(LOGIN, 404, 404, 404, 200, 404, 404, 200),
     ),
+    "offboarding:reviews": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 200)),
+    "offboarding:review": (
+        "GET",
+        lambda d: {"pk": d.review_item.review_id},
+        _row(LOGIN, 404, 404, 404, 200, 404, 404, 200),
+    ),
+    "offboarding:answer": ("POST", lambda d: {"pk": d.review_item.pk}, _row(LOGIN, 404, 404, 404, 302, 404, 404, 302)),
     # The requester of the fixture's request is still staff: the refusal is a message and a redirect.
     "offboarding:withdraw_request": (
         "POST",
