@@ -137,7 +137,9 @@ def complete_items(*, event: AuditEvent) -> int:
     `offboarding.case_closed` per case closed. Returns the number of items done.
     """
     what, kinds = _CLOSES[event.action]
-    items = CaseItem.objects.select_for_update().filter(done_at__isnull=True, kind__in=kinds, case__closed_at=None)
+    items = CaseItem.objects.select_for_update(of=("self",)).filter(
+        done_at__isnull=True, kind__in=kinds, case__closed_at=None
+    )
     items = (
         items.filter(entry_id=event.target_id) if what == "entry" else items.filter(account_request_id=event.target_id)
     )
@@ -177,7 +179,7 @@ def withdraw_request_of_departed(*, actor: User, item: CaseItem, reason: str = "
 
     Who: the unit's approvers and district admins. The item closes by the request's own audit event.
     """
-    item = CaseItem.objects.select_for_update().select_related("case", "account_request").get(pk=item.pk)
+    item = CaseItem.objects.select_for_update(of=("self",)).select_related("case", "account_request").get(pk=item.pk)
     if not selectors.can_work_on(actor, item.case):
         raise OffboardingError("Only the unit's principal or supervisor can work on this case.")
     if item.kind != Kind.PENDING_REQUEST or item.is_done:
@@ -280,7 +282,9 @@ def answer_review_item(
     Who: the unit's approvers (district admins too). Side effects: one audit event with the answers.
     Fixing what is wrong happens on the registry's own pages (transfer, co-admins, new password).
     """
-    item = ReviewItem.objects.select_for_update().select_related("review", "org_unit", "entry").get(pk=item.pk)
+    item = (
+        ReviewItem.objects.select_for_update(of=("self",)).select_related("review", "org_unit", "entry").get(pk=item.pk)
+    )
     if not selectors.can_answer(actor, item):
         raise NotPermitted("Only the unit's principal or supervisor answers for its accounts.")
     answers = {
