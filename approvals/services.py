@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from accounts.models import User
+from accounts.models import Membership, User
 from audit.services import record_event
 from core.errors import DomainError
 from core.errors import NotPermitted as BaseNotPermitted
@@ -430,6 +430,32 @@ def withdraw_request(*, account_request: AccountRequest | int, user: User, reaso
                 context={"request": locked, "requester": user, "reason": reason},
                 url=_detail_url(locked),
             )
+    return locked
+
+
+@transaction.atomic
+def withdraw_request_of_departed(*, account_request: AccountRequest | int, user: User, reason: str) -> AccountRequest:
+    """Withdraw, on the requester's behalf, a request its requester left open when they left the unit
+    (offboarding, issue 15): nobody is left to set the account up.
+
+    Who: the unit's approvers and district admins (`is_decider_for`, the requester excepted), and only
+    while the requester is no longer active staff of the unit. From: draft, submitted or changes_requested.
+    To: withdrawn. Side effects: one audit event (request.withdrawn, with `on_behalf_of`).
+    """
+    locked = _lock(account_request)
+    if locked.requester_id == user.pk or not is_decider_for(user, locked):
+        raise NotPermitted("Only the unit's principal or supervisor can withdraw a departed person's request.")
+    requester = locked.requester
+    if requester.is_active and Membership.objects.filter(user=requester, org_unit_id=locked.org_unit_id).exists():
+        raise WorkflowError(f"{requester.short_name} is still staff of {locked.org_unit}: they withdraw it themselves.")
+    locked = _move(locked, allowed=AccountRequest.WITHDRAWABLE_STATES, to=Status.WITHDRAWN, doing="withdraw")
+    record_event(
+        actor=user,
+        action="request.withdrawn",
+        target=locked,
+        org_unit=locked.org_unit,
+        details={"reason": (reason or "").strip()[:500], "on_behalf_of": requester.email},
+    )
     return locked
 
 

@@ -77,6 +77,19 @@ ACTIONS: dict[str, Wording] = {
     "registry.access_withdrawn": Wording(
         "Access withdrawn", "The portal withdrew access to {target} from someone who left"
     ),
+    "offboarding.case_opened": Wording("Offboarding case opened", "The portal opened the offboarding case {target}"),
+    "offboarding.case_extended": Wording(
+        "Offboarding case extended", "New items were added to the offboarding case {target}"
+    ),
+    "offboarding.item_done": Wording(
+        "Offboarding item done", "{actor} finished an item of the offboarding case {target}"
+    ),
+    "offboarding.review_started": Wording("Access review started", "{actor} started the access review {target}"),
+    "offboarding.handover_review_started": Wording(
+        "Handover review started", "The portal started the handover review {target} for a new approver"
+    ),
+    "offboarding.review_answered": Wording("Account confirmed in a review", "{actor} answered the review for {target}"),
+    "offboarding.case_closed": Wording("Offboarding case closed", "The offboarding case {target} is done"),
     "registry.import_confirmed": Wording(
         "Imported account confirmed", "{actor} confirmed the imported account {target}"
     ),
@@ -106,6 +119,9 @@ ACTIONS: dict[str, Wording] = {
     "registry.ownership_transferred": Wording("Owner changed", "{actor} handed {target} to a new owner"),
     "registry.co_admin_added": Wording(
         "Co-administrator added", "{actor} gave {user} administrative access to {target}"
+    ),
+    "registry.co_admin_expired": Wording(
+        "Co-admin access ended", "The co-administrator's access to {target} ended on its date"
     ),
     "registry.co_admin_removed": Wording(
         "Co-administrator removed", "{actor} took administrative access to {target} away from {user}"

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "registry",
     "outreach",
     "moderation",
+    "offboarding",
     "oversight",
     "demo",
     "rest_framework",
@@ -405,6 +406,12 @@ PORTAL = {
     # claimed and sent again. Keep it longer than one send takes (EMAIL_TIMEOUT), or a slow send goes twice.
     "STALE_CLAIM_SECONDS": env.int("STALE_CLAIM_SECONDS", default=600),
 }
+
+# --- Enough hands (issue 15, §1.4.5): people with administrative access each active account needs, the
+# owner and co-admins counted. Registration asks for a backup co-admin unless this is 1.
+MIN_ACCOUNT_ADMINS = env.int("MIN_ACCOUNT_ADMINS", default=2)
+# --- Offboarding (issue 15): open cases escalate to the district admins after this many days.
+OFFBOARDING_ESCALATE_AFTER_DAYS = env.int("OFFBOARDING_ESCALATE_AFTER_DAYS", default=7)
 
 # Absolute links in e-mails (reminders, one-click check-ins).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")

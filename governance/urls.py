@@ -22,6 +22,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("outreach/", include("outreach.urls")),
     path("moderation/", include("moderation.urls")),
+    path("offboarding/", include("offboarding.urls")),
     path("consent/", include("consent.urls")),
     path("api/v1/", include("api.urls")),
     path("directory/", include("directory.urls")),

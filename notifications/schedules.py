@@ -52,6 +52,27 @@ SCHEDULES: list[Schedule] = [
         args=["pending_approvals"],
     ),
     Schedule(
+        name="Remind approvers of open offboarding cases (§1.4.5)",
+        task="notifications.tasks.run_sweep",
+        description="Daily digest of open cases; district admins after OFFBOARDING_ESCALATE_AFTER_DAYS.",
+        crontab={"minute": "15", "hour": "7"},
+        args=["offboarding"],
+    ),
+    Schedule(
+        name="Remind approvers of access reviews to answer (§1.4.5, §1.2.1.3)",
+        task="notifications.tasks.run_sweep",
+        description="Weekly, then daily in the last 3 days; district admins daily once a review is past due.",
+        crontab={"minute": "20", "hour": "7"},
+        args=["access_reviews"],
+    ),
+    Schedule(
+        name="End co-admin access on its date, warn before (§1.4.5)",
+        task="notifications.tasks.run_sweep",
+        description="Warns the co-admin and the owner 7 days and 1 day before; on the day removes the access.",
+        crontab={"minute": "5", "hour": "6"},
+        args=["co_admin_terms"],
+    ),
+    Schedule(
         name="Remind communications managers of overdue media inquiries (§1.5.1)",
         task="notifications.tasks.run_sweep",
         description="Inquiries past the outlet's deadline and not acknowledged; at most once a day per inquiry.",

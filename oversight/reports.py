@@ -25,7 +25,7 @@ from notifications.sweeps import registered_sweeps
 from outreach.models import MediaInquiry
 from outreach.selectors import inquiries_visible_to, inquiries_waiting_for
 from registry.models import RegistryEntry
-from registry.selectors import registry_entries_for_list
+from registry.selectors import admins_needed, registry_entries_for_list
 
 ACTIVE = RegistryEntry.Status.ACTIVE
 
@@ -262,6 +262,16 @@ def unit_compliance(unit: OrgUnit, today: date | None = None, recent_days: int =
                 ),
                 0,
             ),
+            co_admin_count=Coalesce(
+                Subquery(
+                    RegistryEntry.co_admins.through.objects.filter(registryentry_id=OuterRef("pk"))
+                    .order_by()
+                    .values("registryentry_id")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
             recent_missed=Coalesce(
                 Subquery(
                     MissedCheckIn.objects.filter(
@@ -279,6 +289,7 @@ def unit_compliance(unit: OrgUnit, today: date | None = None, recent_days: int =
     )
     required_acks = len(STATEMENTS)
     entry_url, request_url = _url_of_id("registry:detail"), _url_of_id("approvals:detail")
+    needed_admins = admins_needed()
     rows = []
     for e in entries:
         r = e.request
@@ -319,10 +330,19 @@ def unit_compliance(unit: OrgUnit, today: date | None = None, recent_days: int =
                 req_url,
             ),
             "1.4.5": Verdict(
-                bool(e.login_username and e.has_password and not e.needs_password_rotation),
+                bool(e.login_username and e.has_password and not e.needs_password_rotation)
+                and (e.status != RegistryEntry.Status.ACTIVE or 1 + e.co_admin_count >= needed_admins),
                 "rotation needed"
                 if e.needs_password_rotation
-                else ("username and password recorded" if e.has_password else "no password on file"),
+                else (
+                    ("username and password recorded" if e.has_password else "no password on file")
+                    # Enough hands (issue 15): the owner alone is one person leaving from a stranded account.
+                    + (
+                        f"; {1 + e.co_admin_count} of {needed_admins} administrators"
+                        if e.status == RegistryEntry.Status.ACTIVE and 1 + e.co_admin_count < needed_admins
+                        else ""
+                    )
+                ),
                 detail,
             ),
             "1.4.6": Verdict(

@@ -15,6 +15,7 @@ from approvals.models import AccountRequest
 from approvals.selectors import requests_awaiting_decision_by, requests_of
 from audit.services import record_event
 from core.http import csv_response, safe_csv_cell
+from offboarding.selectors import open_cases_visible_to, review_evidence
 
 from .reports import (
     CLAUSES,
@@ -52,6 +53,8 @@ def home(request):
         # The district admin's and the communications manager's own desks (issue 14).
         "district": district_at_a_glance() if user.is_district_admin else None,
         "comms": communications_desk(user) if user.is_communications_manager else None,
+        # Issue 15: people who left and whose accounts still need a new owner or password.
+        "offboarding_open": open_cases_visible_to(user).count() if approved_units or user.is_district_admin else 0,
     }
     return render(request, "oversight/home.html", context)
 
@@ -133,6 +136,8 @@ def compliance_report(request, code: str):
             "clauses": CLAUSES,
             "today": timezone.localdate(),
             "satisfied": sum(r["ok"] for r in rows),
+            # Issue 15: who confirmed which account in access reviews, and when (§1.4.5, §1.2.1.3).
+            "review_evidence": review_evidence(unit)[:50],
         },
     )
 

@@ -10,7 +10,7 @@ from core.forms import LookupField
 
 from .forms import SafeModelChoiceField
 from .models import Platform, RegistryEntry
-from .selectors import entries_to_confirm, registry_units
+from .selectors import entries_to_confirm, registry_units, short_of_admins
 
 STATUS_CHOICES = [
     ("all", "All, including removed"),
@@ -21,6 +21,7 @@ FLAG_CHOICES = [
     ("new_owner", "Needs a new owner"),
     ("rotation", "Password rotation needed"),
     ("decommission", "Decommission requested"),
+    ("short_of_admins", "Too few administrators (§1.4.5)"),
     ("to_confirm", "Imports waiting for my confirmation"),
 ]
 
@@ -119,6 +120,8 @@ class RegistryFilter(django_filters.FilterSet):
             return queryset.filter(needs_password_rotation=True)
         if value == "decommission":
             return queryset.filter(status=RegistryEntry.Status.ACTIVE, decommission_requested_at__isnull=False)
+        if value == "short_of_admins":
+            return short_of_admins(queryset)
         if value == "to_confirm":  # §1.4.6: imports another approver named themselves on
             return queryset.filter(pk__in=entries_to_confirm(self.user).values("pk"))
         return queryset

@@ -93,7 +93,8 @@ class RegisterForm(SingleLineFieldsMixin, forms.Form):
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Other staff who also have administrative access to the account.",
+        help_text="Other staff who also have administrative access to the account: at least one as a backup, "
+        "so that nobody leaving strands it (§1.4.5).",
     )
 
     def __init__(self, *args, account_request, **kwargs):
@@ -174,6 +175,12 @@ class TransferForm(SingleLineFieldsMixin, forms.Form):
 
 class CoAdminAddForm(forms.Form):
     user = _StaffChoiceField(label="Add a co-administrator", queryset=User.objects.none())
+    until = forms.DateField(
+        label="Access ends on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Optional: the access is removed that day and the password flagged for a change (§1.4.5).",
+    )
 
     def __init__(self, *args, entry: RegistryEntry, **kwargs):
         super().__init__(*args, **kwargs)

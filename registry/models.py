@@ -270,3 +270,29 @@ class EnforcementAction(models.Model):
 
     def __str__(self):
         return f"{self.entry}: {self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class CoAdminTerm(models.Model):
+    """Co-admin access that ends (issue 15, §1.4.5): `user` co-administers `entry` until `ends_on`.
+
+    Co-admins without a term keep their access until it is taken away. The sweep `co_admin_terms` warns 7
+    days and 1 day before, and on the day removes the access and flags the password for rotation; `ended_at`
+    says when. Removing the co-admin by hand ends the term too.
+    """
+
+    entry = models.ForeignKey(RegistryEntry, on_delete=models.CASCADE, related_name="co_admin_terms")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ends_on = models.DateField(help_text="The last day of the co-admin's access is the day before.")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["ends_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "user"], condition=Q(ended_at__isnull=True), name="registry_one_open_co_admin_term"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.entry} until {self.ends_on:%Y-%m-%d}"

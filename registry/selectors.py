@@ -329,3 +329,23 @@ def official_accounts_matching(query: str) -> QuerySet[RegistryEntry]:
         .filter(handle_or_url_match(query), status=Status.ACTIVE, privacy=RegistryEntry.Privacy.PUBLIC)
         .order_by("org_unit__name", "platform__name")
     )
+
+
+# --- Enough hands (§1.4.5, issue 15) ------------------------------------------------------------------
+
+
+def admins_needed() -> int:
+    """People with administrative access each active account needs: the owner and co-admins (MIN_ACCOUNT_ADMINS)."""
+    return max(1, settings.MIN_ACCOUNT_ADMINS)
+
+
+def short_of_admins(entries: QuerySet[RegistryEntry] | None = None) -> QuerySet[RegistryEntry]:
+    """Active accounts held by fewer people than `admins_needed()` (§1.4.5: nobody leaving strands one)."""
+    entries = RegistryEntry.objects.all() if entries is None else entries
+    ids = (
+        RegistryEntry.objects.filter(status=Status.ACTIVE)
+        .annotate(co_admin_count=Count("co_admins", distinct=True))
+        .filter(co_admin_count__lt=admins_needed() - 1)
+        .values("pk")
+    )
+    return entries.filter(pk__in=ids)

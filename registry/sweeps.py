@@ -1,7 +1,7 @@
-"""The registry's reminder sweep: site reviews due and overdue (AP 1311 §1.2.1.3)."""
+"""The registry's sweeps: site reviews due and overdue (AP 1311 §1.2.1.3); co-admin access that ends (§1.4.5)."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.urls import reverse
@@ -9,7 +9,11 @@ from django.urls import reverse
 from accounts.models import User
 from notifications.sweeps import Planned, SweepResult, plan_escalation, previous_run_day, sweep
 
-from .models import RegistryEntry
+from .models import CoAdminTerm, RegistryEntry
+from .services import end_co_admin_terms
+
+# Co-admin terms warn this many days before they end (issue 15).
+WARN_DAYS_BEFORE = (7, 1)
 
 
 @sweep("reviews")
@@ -65,4 +69,33 @@ def plan_reviews(day: date) -> SweepResult:
         url=reverse("registry:list") + "?overdue=1",
         is_new=lambda e: before is None or (before - e.next_review_due).days <= grace,
     )
+    return result
+
+
+@sweep("co_admin_terms")
+def plan_co_admin_terms(day: date) -> SweepResult:
+    """Co-admin access that ends (issue 15, §1.4.5).
+
+    1. Terms ending on or before `day` are ended now (`services.end_co_admin_terms`: access removed, the
+       password flagged for rotation, the co-admin and the owner told).
+    2. Terms ending in exactly 7 days or 1 day warn the co-admin and the owner, once per term and lead
+       (dedupe key: term, lead), so a repeated run sends nothing new.
+    """
+    ended = end_co_admin_terms(day=day)
+    result = SweepResult("co_admin_terms", day, counts={"ended": ended})
+    soon = CoAdminTerm.objects.filter(
+        ended_at__isnull=True, ends_on__in=[day + timedelta(days=n) for n in WARN_DAYS_BEFORE]
+    ).select_related("entry__owner", "entry__platform", "user")
+    for term in soon:
+        days = (term.ends_on - day).days
+        for recipient, to_owner in ((term.user, False), (term.entry.owner, True)):
+            result.planned.append(
+                Planned.of(
+                    recipient=recipient,
+                    kind="reminder.co_admin_term",
+                    context={"term": term, "days": days, "to_owner": to_owner},
+                    url=reverse("registry:detail", args=[term.entry_id]),
+                    dedupe_key=f"co_admin_term:{term.pk}:{days}:{'owner' if to_owner else 'co_admin'}",
+                )
+            )
     return result

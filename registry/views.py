@@ -318,7 +318,9 @@ def co_admins(request, pk: int):
             if not form.is_valid():
                 messages.error(request, "Choose a staff member of the unit to add.")
                 return redirect("registry:detail", pk=entry.pk)
-            services.add_co_admin(actor=request.user, entry=entry, user=form.cleaned_data["user"])
+            services.add_co_admin(
+                actor=request.user, entry=entry, user=form.cleaned_data["user"], until=form.cleaned_data["until"]
+            )
             messages.success(request, f"{form.cleaned_data['user'].short_name} is now a co-administrator.")
     except (services.RegistryError, ValueError) as error:
         messages.error(request, str(error) or "That did not work.")

@@ -110,9 +110,9 @@ class TestComplianceReport:
     """One fixture per clause failing; everything else satisfied."""
 
     @pytest.fixture
-    def good(self, make_entry, teacher, school_a, long_ago):
+    def good(self, make_entry, teacher, colleague, school_a, long_ago):
         request = _approved_request(teacher, school_a)
-        return make_entry(
+        entry = make_entry(
             teacher,
             school_a,
             comments="off",
@@ -123,6 +123,8 @@ class TestComplianceReport:
             identification_text=request.identification_text,
             school_website_url=request.school_website_url,
         )
+        entry.co_admins.add(colleague)  # §1.4.5: a backup administrator
+        return entry
 
     def _verdicts(self, unit):
         from oversight.reports import CLAUSES

@@ -47,7 +47,7 @@ from .lifecycle import (
     refuse_import,
     register_account,
 )
-from .people import add_co_admin, remove_co_admin, transfer_ownership, withdraw_access
+from .people import add_co_admin, end_co_admin_terms, remove_co_admin, transfer_ownership, withdraw_access
 from .reviews import confirm_review, request_decommission
 
 __all__ = [
@@ -65,6 +65,7 @@ __all__ = [
     "confirm_review",
     "create_entry",
     "disable_account",
+    "end_co_admin_terms",
     "entry_problems",
     "export_registry_csv",
     "handle_taken",

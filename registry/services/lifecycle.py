@@ -300,6 +300,14 @@ def register_account(
         school_website_url=account_request.school_website_url,
     )
     problems = entry_problems(new)
+    # §1.4.5: enough hands from the first day, so that one person leaving strands no account.
+    needed = selectors.admins_needed()
+    if 1 + len(new.co_admins) < needed and "co_admins" not in problems:
+        backups = needed - 1
+        problems["co_admins"] = (
+            f"Name at least {backups} co-administrator{'s' if backups != 1 else ''} as a backup: "
+            f"every account needs {needed} people with administrative access (§1.4.5)."
+        )
     if problems:
         raise RegistryError(next(iter(problems.values())), problems=problems)
     entry = create_entry(

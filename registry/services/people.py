@@ -3,16 +3,19 @@ approver role or being deactivated means for the accounts (access follows member
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Membership, OrgUnit, User
 from accounts.selectors import approvers_of, is_approver_of
 from audit.services import record_event
 
 from .. import selectors
-from ..models import RegistryEntry
+from ..models import CoAdminTerm, RegistryEntry
 from ._common import RegistryError, Status, co_admin_problem, entry_url, is_member, lock, notify_all
 
 
@@ -59,8 +62,9 @@ def transfer_ownership(*, actor: User, entry: RegistryEntry, new_owner: User, no
 
 
 @transaction.atomic
-def add_co_admin(*, actor: User, entry: RegistryEntry, user: User) -> RegistryEntry:
-    """Give another staff member of the unit administrative access (§1.4.5).
+def add_co_admin(*, actor: User, entry: RegistryEntry, user: User, until: datetime.date | None = None) -> RegistryEntry:
+    """Give another staff member of the unit administrative access (§1.4.5), for good or `until` a date
+    (a `CoAdminTerm`: the sweep `co_admin_terms` warns before and removes it on that day).
 
     Who: the owner (active account) or the unit's approvers. Side effects: one audit event; the new co-admin is told.
     """
@@ -71,14 +75,18 @@ def add_co_admin(*, actor: User, entry: RegistryEntry, user: User) -> RegistryEn
         raise RegistryError(f"{user.short_name} already has administrative access.")
     if problem := co_admin_problem(user, entry.org_unit_id):
         raise RegistryError(problem)
+    if until is not None and until <= timezone.localdate():
+        raise RegistryError("The end of the access must be a day after today.")
     entry.co_admins.add(user)
     entry.save(update_fields=["updated_at"])
+    if until is not None:
+        CoAdminTerm.objects.create(entry=entry, user=user, ends_on=until, set_by=actor)
     record_event(
         actor=actor,
         action="registry.co_admin_added",
         target=entry,
         org_unit=entry.org_unit,
-        details={"user": user.email},
+        details={"user": user.email, **({"until": until.isoformat()} if until else {})},
     )
     if user.pk != actor.pk:
         notify_all(
@@ -101,6 +109,7 @@ def remove_co_admin(*, actor: User, entry: RegistryEntry, user: User) -> Registr
     entry.co_admins.remove(user)
     entry.needs_password_rotation = True
     entry.save(update_fields=["needs_password_rotation", "updated_at"])
+    CoAdminTerm.objects.filter(entry=entry, user=user, ended_at__isnull=True).update(ended_at=timezone.now())
     record_event(
         actor=actor,
         action="registry.co_admin_removed",
@@ -220,3 +229,45 @@ def withdraw_access(
             url=f"{reverse('registry:list')}?org_unit={unit.pk}",
         )
     return sum(len(rows) for _, rows in changed_by_unit.values())
+
+
+@transaction.atomic
+def end_co_admin_terms(*, day: datetime.date) -> int:
+    """Co-admin access that ends (issue 15, §1.4.5): remove every co-admin whose term ends on or before `day`.
+
+    Called by the sweep `co_admin_terms` (registry/sweeps.py); safe to run twice (an ended term is left
+    alone). Each removal flags the password for rotation, like `remove_co_admin`. Side effects: one audit
+    event per term (`registry.co_admin_expired`, actor: the portal); the former co-admin and the owner are
+    told. Returns the number of terms ended.
+    """
+    terms = (
+        CoAdminTerm.objects.select_for_update(of=("self",))
+        .filter(ended_at__isnull=True, ends_on__lte=day)
+        .select_related("entry", "user")
+        .order_by("pk")
+    )
+    ended = 0
+    for term in terms:
+        entry = lock(term.entry)
+        still = entry.co_admins.filter(pk=term.user_id).exists()
+        term.ended_at = timezone.now()
+        term.save(update_fields=["ended_at"])
+        if not still:
+            continue  # removed by hand meanwhile: nothing left to take
+        entry.co_admins.remove(term.user)
+        entry.needs_password_rotation = True
+        entry.save(update_fields=["needs_password_rotation", "updated_at"])
+        record_event(
+            actor=None,
+            action="registry.co_admin_expired",
+            target=entry,
+            org_unit=entry.org_unit,
+            details={"user": term.user.email, "until": term.ends_on.isoformat(), "needs_password_rotation": True},
+        )
+        context = {"entry": entry, "co_admin": term.user, "term": term}
+        notify_all([term.user], kind="registry.co_admin_expired", context=context, url="")
+        notify_all(
+            [entry.owner], kind="registry.co_admin_expired", context={**context, "to_owner": True}, url=entry_url(entry)
+        )
+        ended += 1
+    return ended

@@ -2,6 +2,8 @@
 
 import time
 
+from django.test import override_settings
+
 from registry import selectors, services
 
 PASSWORD = "Corr3ct-Horse-Battery!"
@@ -17,9 +19,16 @@ def register(account_request, *, actor=None, **overrides):
         password=PASSWORD,
     )
     values.update(overrides)
-    return services.register_account(
-        actor=actor or account_request.requester, account_request=account_request, **values
-    )
+    if values.get("co_admins"):
+        return services.register_account(
+            actor=actor or account_request.requester, account_request=account_request, **values
+        )
+    # A scene with the owner alone: as if the district let one administrator be enough (MIN_ACCOUNT_ADMINS=1);
+    # the backup rule itself (§1.4.5) is tested in test_enough_hands.py.
+    with override_settings(MIN_ACCOUNT_ADMINS=1):
+        return services.register_account(
+            actor=actor or account_request.requester, account_request=account_request, **values
+        )
 
 
 def records(*methods: str, age: float = 0) -> list[dict]:

@@ -101,7 +101,7 @@ def test_rotation_command_fails_loudly_when_a_value_opens_with_no_configured_key
         call_command("rotate_credential_keys", stdout=io.StringIO())
 
 
-def test_error_reports_never_show_the_password(approved_request, teacher, monkeypatch, client_for):
+def test_error_reports_never_show_the_password(approved_request, teacher, colleague, monkeypatch, client_for):
     """A crash in the middle of registering: the 500 report (admin e-mail, log) hides the password in the
     POST data and in every frame's variables (sensitive_post_parameters / sensitive_variables)."""
     import sys
@@ -134,6 +134,7 @@ def test_error_reports_never_show_the_password(approved_request, teacher, monkey
                 "password": PASSWORD,
                 "privacy": "private",
                 "comment_setting": "off",
+                "co_admins": [colleague.pk],
             },
         )
     finally:

@@ -137,12 +137,14 @@ def form_data(**overrides):
     return data
 
 
-def test_the_teacher_registers_through_the_form_and_is_told_what_happened(approved_request, teacher, client_for):
+def test_the_teacher_registers_through_the_form_and_is_told_what_happened(
+    approved_request, teacher, colleague, client_for
+):
     client = client_for(teacher)
     url = reverse("registry:register", args=[approved_request.pk])
     page = client.get(url)
     assert page.status_code == 200 and PASSWORD not in page.content.decode()
-    response = client.post(url, form_data(), follow=True)
+    response = client.post(url, form_data(co_admins=[colleague.pk]), follow=True)
     entry = RegistryEntry.objects.get(request=approved_request)
     assert response.redirect_chain[-1][0] == reverse("registry:detail", args=[entry.pk])
     html = response.content.decode()
@@ -192,14 +194,14 @@ def test_registration_carries_the_identification_agreed_on_the_request_1_2_4(app
     assert entry.has_identification
 
 
-def test_a_double_click_on_register_creates_one_entry_and_lands_on_it(approved_request, teacher, client_for):
+def test_a_double_click_on_register_creates_one_entry_and_lands_on_it(approved_request, teacher, colleague, client_for):
     # Issue 12: the same form (same one-time token) sent twice registers once; the second lands on it.
     import re
 
     client = client_for(teacher)
     page = client.get(reverse("registry:register", args=[approved_request.pk])).content.decode()
     token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
-    data = {**form_data(), "form_token": token}
+    data = {**form_data(co_admins=[colleague.pk]), "form_token": token}
     first = client.post(reverse("registry:register", args=[approved_request.pk]), data)
     second = client.post(reverse("registry:register", args=[approved_request.pk]), data)
     entry = RegistryEntry.objects.get()

@@ -64,7 +64,7 @@ def sign_in_with_two_factor(page, live_server, user, secret):
 
 
 def test_teacher_registers_principal_reveals_and_disables_teacher_sees_feedback(
-    page, live_server, login, axe_violations, scene, teacher, principal
+    page, live_server, login, axe_violations, scene, teacher, colleague, principal
 ):
     # 1. The teacher registers the approved account from the home page.
     login(page, teacher)
@@ -74,6 +74,7 @@ def test_teacher_registers_principal_reveals_and_disables_teacher_sees_feedback(
     page.get_by_label("Login username").fill("room12news")
     page.get_by_label("Login e-mail").fill("room12.social@sd.example")
     page.get_by_label("Password", exact=True).fill(ACCOUNT_PASSWORD)
+    page.get_by_label(colleague.display_name).check()  # the backup administrator (§1.4.5)
     assert axe_violations(page) == []
     page.get_by_role("button", name="Register the account").click()
     expect(page.get_by_text("is registered")).to_be_visible()
@@ -118,7 +119,7 @@ def test_teacher_registers_principal_reveals_and_disables_teacher_sees_feedback(
     expect(page.get_by_text("This account was disabled")).to_be_visible()
 
 
-def test_the_public_check_answers_without_sign_in(page, live_server, axe_violations, scene, teacher):
+def test_the_public_check_answers_without_sign_in(page, live_server, axe_violations, scene, teacher, colleague):
     from registry import services
 
     scene.request.network = AccountRequest.Network.PUBLIC
@@ -131,6 +132,7 @@ def test_the_public_check_answers_without_sign_in(page, live_server, axe_violati
         login_username="rvnews",
         login_email="news@sd.example",
         privacy="public",
+        co_admins=[colleague],
     )
     page.goto(live_server.url + reverse("landing"))
     page.get_by_role("link", name="Is this an official account?").click()

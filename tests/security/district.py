@@ -125,6 +125,19 @@ def build_district() -> SimpleNamespace:
         organiser=d.employee_a,
     )
     _consent_rosters(d)
+    # Someone who left school A: an open offboarding case with one item (issue 15).
+    from offboarding.models import CaseItem, OffboardingCase
+
+    d.left_a = UserFactory(email="left.a@sd.example", is_active=False)
+    d.offboarding_case = OffboardingCase.objects.create(person=d.left_a, org_unit=d.school_a, trigger="deactivated")
+    d.offboarding_item = CaseItem.objects.create(
+        case=d.offboarding_case, kind=CaseItem.Kind.PENDING_REQUEST, account_request=d.request_a
+    )
+    # A term access review of school A (issue 15): one account to confirm.
+    from offboarding.models import AccessReview, ReviewItem
+
+    review = AccessReview.objects.create(title="Term review", due_on=datetime.date(2030, 1, 1))
+    d.review_item = ReviewItem.objects.create(review=review, org_unit=d.school_a, entry=d.entry_a)
     return d
 
 

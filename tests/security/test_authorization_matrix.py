@@ -164,6 +164,26 @@ MATRIX = {
     # --- student media consent roster (§1.3.6). roster_a: school A, student_a. Staff of a school check
     # their own school's roster; its approvers (and consent clerks, see below) keep it; only approvers
     # export it and read the look-up log. District-wide roles see no student (need-to-know).
+    # Offboarding cases (issue 15): the unit's approvers and the district admins.
+    "offboarding:list": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 200)),
+    "offboarding:detail": (
+        "GET",
+        lambda d: {"pk": d.offboarding_case.pk},
+        _row(LOGIN, 404, 404, 404, 200, 404, 404, 200),
+    ),
+    "offboarding:reviews": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 200)),
+    "offboarding:review": (
+        "GET",
+        lambda d: {"pk": d.review_item.review_id},
+        _row(LOGIN, 404, 404, 404, 200, 404, 404, 200),
+    ),
+    "offboarding:answer": ("POST", lambda d: {"pk": d.review_item.pk}, _row(LOGIN, 404, 404, 404, 302, 404, 404, 302)),
+    # The requester of the fixture's request is still staff: the refusal is a message and a redirect.
+    "offboarding:withdraw_request": (
+        "POST",
+        lambda d: {"pk": d.offboarding_item.pk},
+        _row(LOGIN, 404, 404, 404, 302, 404, 404, 302),
+    ),
     "consent:check": ("GET", None, _row(LOGIN, 200, 200, 200, 200, 200, 403, 403)),
     "consent:rosters": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 403)),
     "consent:roster": ("GET", lambda d: {"pk": d.roster_a.pk}, _row(LOGIN, 403, 404, 403, 200, 404, 404, 404)),

@@ -200,6 +200,7 @@ def crash_during_a_registration(d, monkeypatch) -> list[tuple[str, str]]:
                 "password": CRASHED,
                 "privacy": "private",
                 "comment_setting": "off",
+                "co_admins": [d.co_admin.pk],
             },
         )
     finally:

@@ -1,0 +1,39 @@
+"""The approvers' offboarding pages: their open cases with progress, one case, withdrawing a request."""
+
+import pytest
+from django.urls import reverse
+
+from approvals.models import AccountRequest
+from offboarding.models import CaseItem, OffboardingCase
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(owned, pending, teacher, school_a, leave):
+    leave(teacher, school_a)
+    return OffboardingCase.objects.get()
+
+
+def test_the_principal_sees_the_case_with_its_progress_and_home_links_to_it(case, principal, client_for):
+    client = client_for(principal)
+    page = client.get(reverse("offboarding:list")).content.decode()
+    assert "Tara Teacher" in page and "0 of 3 done" in page
+    assert reverse("offboarding:list") in client.get(reverse("home")).content.decode()
+    detail = client.get(reverse("offboarding:detail", args=[case.pk])).content.decode()
+    assert "Choose a new owner" in detail and "Record a new password" in detail
+
+
+def test_another_schools_principal_gets_404_for_the_case_and_an_employee_403_for_the_list(
+    case, principal_b, colleague, client_for
+):
+    assert client_for(principal_b).get(reverse("offboarding:detail", args=[case.pk])).status_code == 404
+    assert client_for(colleague).get(reverse("offboarding:list")).status_code == 403
+
+
+def test_the_principal_withdraws_the_departed_persons_request_from_the_case(case, pending, principal, client_for):
+    item = case.items.get(kind=CaseItem.Kind.PENDING_REQUEST)
+    response = client_for(principal).post(reverse("offboarding:withdraw_request", args=[item.pk]))
+    assert response.status_code == 302
+    assert AccountRequest.objects.get(pk=pending.pk).status == AccountRequest.Status.WITHDRAWN
+    assert CaseItem.objects.get(pk=item.pk).is_done
