@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test setup lint check-python migrate seed
+.PHONY: help run test setup lint check-python migrate seed messages
 
 help:
 	@echo "make run   - set up, migrate, seed the demo district and start web + Celery worker + beat on http://127.0.0.1:$(PORT)"
@@ -30,7 +30,12 @@ node_modules/.installed: package.json package-lock.json
 	@echo "DJANGO_DEBUG=true" > .env
 	@echo "Created .env for local development (DJANGO_DEBUG=true)."
 
-setup: $(VENV)/.installed node_modules/.installed
+# The French catalog (issue 17) is compiled from locale/*/LC_MESSAGES/*.po with polib: no GNU gettext needed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+%.mo: %.po $(VENV)/.installed
+	@$(PY) scripts/i18n.py compile
+
+setup: $(VENV)/.installed node_modules/.installed $(MO_FILES)
 
 # `make run` is development: the settings read .env only when asked (DJANGO_READ_DOT_ENV).
 # `make run PORT=8001` serves another port (e-mail links follow it). Ctrl-C stops everything, exit 0.
@@ -51,6 +56,11 @@ run: setup .env
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Refresh the catalogs from the sources after marking strings (needs GNU gettext), then translate them.
+messages: setup
+	$(PY) scripts/i18n.py extract
+	$(PY) scripts/i18n.py check
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -101,6 +101,15 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A French request must not leave French active for the next test (issue 17)."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters must not leak from one test (or run) to the next."""
     from django.core.cache import cache

@@ -10,6 +10,7 @@ Roles:
   (User.is_communications_manager, §1.5.1).
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -52,6 +53,14 @@ class User(AbstractUser):
         "communications manager",
         default=False,
         help_text="Receives media inquiries (AP 1311 §1.5.1); read-only view of public accounts.",
+    )
+
+    language = models.CharField(
+        "language",
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text="The portal's pages, e-mails and reminders use it. Empty: the browser's language.",
     )
 
     USERNAME_FIELD = "email"

@@ -1,7 +1,13 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
+from django.views.decorators.http import last_modified
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
+
+from accounts.views import set_language
+from core.i18n import CATALOG_BUILT_AT
 
 # AP 1311 trust: the admin has no sign-in of its own. Its login page sends people through allauth's
 # flow (with its two-factor stage), so a password alone never opens the admin.
@@ -30,4 +36,11 @@ urlpatterns = [
     path("scim/v2/", include("directory.scim.urls")),
     path("auth/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    # Languages (issue 17): the switch on every page, and the JavaScript strings' catalog.
+    path("i18n/setlang/", set_language, name="set_language"),
+    path(
+        "i18n/js/",
+        cache_page(86400)(last_modified(lambda request: CATALOG_BUILT_AT)(JavaScriptCatalog.as_view())),
+        name="javascript-catalog",
+    ),
 ]

@@ -12,6 +12,7 @@ from django.template import engines
 from django.template.loader import select_template
 from django.utils import timezone
 
+from core.i18n import override_for
 from core.text import clean_text
 from core.text import one_line as one_line
 
@@ -38,8 +39,11 @@ def _stale_claim_cutoff():
     return timezone.now() - timezone.timedelta(seconds=seconds)
 
 
-def render_notification(kind: str, context: Mapping[str, Any] | None = None) -> tuple[str, str]:
-    """The subject (always one line) and plain-text body of a notification kind.
+def render_notification(
+    kind: str, context: Mapping[str, Any] | None = None, *, recipient=None
+) -> tuple[str, str]:
+    """The subject (always one line) and plain-text body of a notification kind, in the
+    recipient's language (issue 17: a reminder written by a sweep follows the person, not the worker).
 
     Text lives in templates, never in services: `notifications/<kind>/subject.txt` and `body.txt`
     (rendered without HTML escaping; see the "text" engine in settings). A subject is folded to a
@@ -47,8 +51,9 @@ def render_notification(kind: str, context: Mapping[str, Any] | None = None) -> 
     """
     engine = engines["text"]
     context = dict(context or {})
-    subject = engine.get_template(f"notifications/{kind}/subject.txt").render(context)
-    body = engine.get_template(f"notifications/{kind}/body.txt").render(context)
+    with override_for(recipient):
+        subject = engine.get_template(f"notifications/{kind}/subject.txt").render(context)
+        body = engine.get_template(f"notifications/{kind}/body.txt").render(context)
     return one_line(subject)[:200], body.strip()
 
 
@@ -67,7 +72,7 @@ def notify(
     Call it inside the caller's transaction. With a `dedupe_key`, a second call for the same key
     creates nothing and returns None (idempotent reminders).
     """
-    subject, body = render_notification(kind, context)
+    subject, body = render_notification(kind, context, recipient=recipient)
     return create_notification(
         recipient=recipient, kind=kind, subject=subject, body=body, url=url, dedupe_key=dedupe_key, email=email
     )
@@ -221,8 +226,11 @@ def email_message(notification: Notification) -> EmailMultiAlternatives:
     portal's look (`notifications/<kind>/body.html` where a kind has its own, else email.html)."""
     link = f"{settings.PORTAL_BASE_URL}{notification.url}" if notification.url else ""
     context = {"notification": notification, "link": link, "site_name": SITE_NAME}
-    text = engines["text"].get_template("notifications/email.txt").render(context)
-    html = select_template([f"notifications/{notification.kind}/body.html", "notifications/email.html"]).render(context)
+    with override_for(notification.recipient):
+        text = engines["text"].get_template("notifications/email.txt").render(context)
+        html = select_template([f"notifications/{notification.kind}/body.html", "notifications/email.html"]).render(
+            context
+        )
     message = EmailMultiAlternatives(subject=one_line(notification.subject), body=text, to=[notification.email_address])
     message.attach_alternative(html, "text/html")
     return message

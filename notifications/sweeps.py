@@ -57,7 +57,7 @@ class Planned:
 
     @classmethod
     def of(cls, *, recipient: User, kind: str, context: Mapping[str, Any], url: str, dedupe_key: str) -> "Planned":
-        subject, body = render_notification(kind, context)
+        subject, body = render_notification(kind, context, recipient=recipient)
         return cls(recipient=recipient, kind=kind, subject=subject, body=body, url=url, dedupe_key=dedupe_key)
 
 

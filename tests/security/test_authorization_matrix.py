@@ -50,6 +50,9 @@ def signed_in(code):
 MATRIX = {
     "landing": ("GET", None, _row(200, 302, 302, 302, 302, 302, 302, 302)),
     "home": ("GET", None, signed_in(200)),
+    # Languages (issue 17): the switch and the JavaScript strings are everyone's, signed in or not.
+    "set_language": ("POST", None, everyone(302)),
+    "javascript-catalog": ("GET", None, everyone(200)),
     "notifications:list": ("GET", None, signed_in(200)),
     "notifications:open": (
         "POST",
