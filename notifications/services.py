@@ -39,9 +39,7 @@ def _stale_claim_cutoff():
     return timezone.now() - timezone.timedelta(seconds=seconds)
 
 
-def render_notification(
-    kind: str, context: Mapping[str, Any] | None = None, *, recipient=None
-) -> tuple[str, str]:
+def render_notification(kind: str, context: Mapping[str, Any] | None = None, *, recipient=None) -> tuple[str, str]:
     """The subject (always one line) and plain-text body of a notification kind, in the
     recipient's language (issue 17: a reminder written by a sweep follows the person, not the worker).
 

@@ -1,18 +1,18 @@
 #!/usr/bin/env python3
 """The portal's translation catalogs (issue 17): locale/<lang>/LC_MESSAGES/{django,djangojs}.po.
 
-    python scripts/i18n.py compile   .po -> .mo with polib (no GNU gettext needed; make run/test do it)
-    python scripts/i18n.py extract   refresh the .po files from the sources (Django's makemessages, which
-                                     needs GNU gettext's xgettext and msgmerge)
-    python scripts/i18n.py check     exit 1, with the reasons, if a catalog is not complete: an entry
-                                     untranslated or fuzzy, a placeholder or tag lost in translation,
-                                     or the sources holding a string the catalog lacks (or the reverse)
-    python scripts/i18n.py unmarked [PREFIX...]
-                                     list the text people read that is not marked for translation
-                                     (templates, labels, help texts, choices, messages, errors)
-    python scripts/i18n.py merge OTHER.po...
-                                     fill the catalog's untranslated entries from other catalogs (after
-                                     merging branches that each translated their part)
+python scripts/i18n.py compile   .po -> .mo with polib (no GNU gettext needed; make run/test do it)
+python scripts/i18n.py extract   refresh the .po files from the sources (Django's makemessages, which
+                                 needs GNU gettext's xgettext and msgmerge)
+python scripts/i18n.py check     exit 1, with the reasons, if a catalog is not complete: an entry
+                                 untranslated or fuzzy, a placeholder or tag lost in translation,
+                                 or the sources holding a string the catalog lacks (or the reverse)
+python scripts/i18n.py unmarked [PREFIX...]
+                                 list the text people read that is not marked for translation
+                                 (templates, labels, help texts, choices, messages, errors)
+python scripts/i18n.py merge OTHER.po...
+                                 fill the catalog's untranslated entries from other catalogs (after
+                                 merging branches that each translated their part)
 """
 
 import os
@@ -43,6 +43,7 @@ IGNORE = [
     "*/migrations/*",
     "test-results",
 ]
+COPY_IGNORE = [".git", ".venv", "node_modules", "var", "__pycache__", "*.mo", "test-results"]
 DOMAINS = {"django": [], "djangojs": ["static/js"]}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
 TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
@@ -75,7 +76,7 @@ def extract(root: Path = ROOT) -> None:
         command = [sys.executable, "manage.py", "makemessages", "--domain", domain, "--no-obsolete", "--no-wrap"]
         command += ["--add-location=file"] + [f"--ignore={pattern}" for pattern in IGNORE]
         command += [f"--locale={language}" for language in LANGUAGES]
-        subprocess.run(command, cwd=root, env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(command, cwd=root, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 (our own argv)
 
 
 def _entry_problems(entry: polib.POEntry) -> list[str]:
@@ -127,7 +128,7 @@ def source_problems(root: Path = ROOT) -> list[str]:
         shutil.copytree(
             root,
             copy,
-            ignore=shutil.ignore_patterns(".git", ".venv", "node_modules", "var", "__pycache__", "*.mo", "test-results"),
+            ignore=shutil.ignore_patterns(*COPY_IGNORE),
             symlinks=True,
         )
         extract(copy)
@@ -137,7 +138,7 @@ def source_problems(root: Path = ROOT) -> list[str]:
                 extracted, committed = _keys(copy / relative), _keys(root / relative)
                 for ctxt, msgid, _plural in sorted(extracted - committed):
                     problems.append(f"{relative}: missing {msgid!r}" + (f" (context {ctxt!r})" if ctxt else ""))
-                for ctxt, msgid, _plural in sorted(committed - extracted):
+                for _ctxt, msgid, _plural in sorted(committed - extracted):
                     problems.append(f"{relative}: no source marks {msgid!r} any more")
     return problems
 
@@ -266,9 +267,9 @@ def unmarked_python_text(source: str, errors: set[str]) -> list[tuple[int, str]]
             if func.endswith("Field") and node.args and _literal_text(node.args[0]):
                 flag(node.args[0], "verbose name")
             is_messages = isinstance(node.func, ast.Attribute) and _name(node.func.value) == "messages"
-            if is_messages and func in {"success", "info", "warning", "error", "debug"} and len(node.args) > 1:
-                if _literal_text(node.args[1]):
-                    flag(node.args[1], "message")
+            levels = {"success", "info", "warning", "error", "debug"}
+            if is_messages and func in levels and len(node.args) > 1 and _literal_text(node.args[1]):
+                flag(node.args[1], "message")
             if is_messages and func == "add_message" and len(node.args) > 2 and _literal_text(node.args[2]):
                 flag(node.args[2], "message")
             if func == "add_error" and len(node.args) > 1 and _literal_text(node.args[1]):
@@ -283,9 +284,9 @@ def unmarked_python_text(source: str, errors: set[str]) -> list[tuple[int, str]]
                 flag(node.args[0], "format_html")
         elif isinstance(node, ast.Dict):
             for key, value in zip(node.keys, node.values, strict=True):
-                if isinstance(key, ast.Constant) and key.value in {"placeholder", "aria-label", "title"}:
-                    if _literal_text(value):
-                        flag(value, key.value)
+                human = isinstance(key, ast.Constant) and key.value in {"placeholder", "aria-label", "title"}
+                if human and _literal_text(value):
+                    flag(value, key.value)
         elif isinstance(node, ast.ClassDef):
             choices = {_name(b) for b in node.bases} & CHOICES_BASES
             for statement in node.body:
@@ -301,9 +302,9 @@ def unmarked_python_text(source: str, errors: set[str]) -> list[tuple[int, str]]
                         flag(value, "choice without a translated label")
         elif isinstance(node, ast.Assign):
             for target in node.targets:
-                if isinstance(target, ast.Attribute) and target.attr == "short_description":
-                    if _literal_text(node.value):
-                        flag(node.value, "short_description")
+                described = isinstance(target, ast.Attribute) and target.attr == "short_description"
+                if described and _literal_text(node.value):
+                    flag(node.value, "short_description")
     return found
 
 

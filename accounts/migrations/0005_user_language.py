@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_search_trigram_indexes'),
+        ("accounts", "0004_search_trigram_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, choices=[('en-ca', 'English'), ('fr-ca', 'Français')], help_text="The portal's pages, e-mails and reminders use it. Empty: the browser's language.", max_length=10, verbose_name='language'),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[("en-ca", "English"), ("fr-ca", "Français")],
+                help_text="The portal's pages, e-mails and reminders use it. Empty: the browser's language.",
+                max_length=10,
+                verbose_name="language",
+            ),
         ),
     ]

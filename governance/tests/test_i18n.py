@@ -63,6 +63,7 @@ def test_catalogs_are_complete():
 
 
 def test_catalogs_hold_exactly_what_the_sources_mark():
-    assert shutil.which("xgettext") and shutil.which("msgmerge"), "Install GNU gettext (Debian: apt-get install gettext)"
+    gettext_installed = shutil.which("xgettext") and shutil.which("msgmerge")
+    assert gettext_installed, "Install GNU gettext (Debian: apt-get install gettext)"
     problems = i18n.source_problems()
     assert not problems, "Run `python scripts/i18n.py extract`, then translate:\n" + "\n".join(problems[:200])
