@@ -19,6 +19,11 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+from urllib3.util import connection as urllib3_connection
 
 SIGNATURE_HEADER = "X-AP1311-Signature"
 EVENT_HEADER = "X-AP1311-Event"
@@ -90,9 +95,62 @@ def verify_signature(secret: str, header: str, body: bytes, *, tolerance: int = 
     return hmac.compare_digest(expected, given)
 
 
+def _pinned_socket(conn: HTTPConnection):
+    """Resolve the host once, refuse it unless every address is public, and connect to one of the
+    addresses just checked. check_url's earlier answer is not trusted: a name can resolve to a public
+    address when the URL is saved and to an internal one when the delivery connects (DNS rebinding)."""
+    try:
+        infos = socket.getaddrinfo(conn._dns_host, conn.port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise NameResolutionError(conn.host, conn, error) from error
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    if not addresses or not all(_is_public(a) for a in addresses):
+        raise NewConnectionError(conn, f"{conn.host} resolves to a loopback or private address: not connected")
+    last_error: OSError | None = None
+    for address in addresses:
+        try:
+            return urllib3_connection.create_connection(
+                (address, conn.port), conn.timeout, source_address=conn.source_address, socket_options=conn.socket_options
+            )
+        except TimeoutError as error:
+            raise ConnectTimeoutError(conn, f"Connection to {conn.host} timed out.") from error
+        except OSError as error:
+            last_error = error
+    raise NewConnectionError(conn, f"Failed to establish a new connection: {last_error}")
+
+
+class _PublicHTTPConnection(HTTPConnection):
+    def _new_conn(self):
+        return _pinned_socket(self)
+
+
+class _PublicHTTPSConnection(HTTPSConnection):
+    # TLS still checks the certificate against the host name (SNI and verification use self.host).
+    def _new_conn(self):
+        return _pinned_socket(self)
+
+
+class _PublicHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _PublicHTTPConnection
+
+
+class _PublicHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _PublicHTTPSConnection
+
+
+class PublicOnlyAdapter(HTTPAdapter):
+    """Direct connections only to the public addresses checked at connect time (a proxy the district
+    configured, API["WEBHOOK_TRUST_ENV"], is its own and is not checked)."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _PublicHTTPPool, "https": _PublicHTTPSPool}
+
+
 def post(*, url: str, secret: str, payload, event: str, idempotency_key: str) -> requests.Response:
     """One signed POST with short timeouts and no redirects (a redirect could lead to a private
-    address the URL check never saw). Raises requests.RequestException when unreachable."""
+    address the URL check never saw), connected only to an address checked at that moment
+    (PublicOnlyAdapter). Raises requests.RequestException when unreachable or refused."""
     body = body_bytes(payload)
     headers = {
         "Content-Type": "application/json",
@@ -104,6 +162,9 @@ def post(*, url: str, secret: str, payload, event: str, idempotency_key: str) ->
     with requests.Session() as session:
         # Proxies from the environment only when the district asks for them (API["WEBHOOK_TRUST_ENV"]).
         session.trust_env = api_setting("WEBHOOK_TRUST_ENV")
+        if not api_setting("WEBHOOK_ALLOW_PRIVATE_URLS"):
+            session.mount("http://", PublicOnlyAdapter())
+            session.mount("https://", PublicOnlyAdapter())
         return session.post(
             url,
             data=body,
