@@ -110,7 +110,10 @@ def _pinned_socket(conn: HTTPConnection):
     for address in addresses:
         try:
             return urllib3_connection.create_connection(
-                (address, conn.port), conn.timeout, source_address=conn.source_address, socket_options=conn.socket_options
+                (address, conn.port),
+                conn.timeout,
+                source_address=conn.source_address,
+                socket_options=conn.socket_options,
             )
         except TimeoutError as error:
             raise ConnectTimeoutError(conn, f"Connection to {conn.host} timed out.") from error
