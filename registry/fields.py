@@ -12,10 +12,12 @@ we never hand back ciphertext as if it were the password.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import models, transaction
 from django.db.models.query_utils import DeferredAttribute
 from django.views.decorators.debug import sensitive_variables
 
@@ -162,3 +164,36 @@ class EncryptedTextField(models.TextField):
     def formfield(self, **kwargs):
         # Never render the stored value in a model form; forms ask for a new password instead.
         return None
+
+
+@dataclass
+class Rotation:
+    rotated: int = 0
+    unchanged: int = 0
+    failed: list[int] = field(default_factory=list)  # primary keys no configured key opens
+
+
+def rotate_column(queryset: models.QuerySet, column: str) -> Rotation:
+    """Re-encrypt `column` (an EncryptedTextField) of every row of `queryset` with the newest key.
+
+    Each row is rewritten with a conditional UPDATE (only if its token is still the one read), so a
+    value changed meanwhile is kept; safe to run twice. The rotation commands of the registry's
+    passwords and the API's webhook secrets both run it."""
+    result = Rotation()
+    rows = queryset.exclude(**{column: ""}).values_list("pk", column).order_by("pk")
+    for pk, secret in rows.iterator(chunk_size=500):
+        if not secret or is_current(secret.token):
+            result.unchanged += 1
+            continue
+        try:
+            new_token = rotate(secret.token)
+        except CredentialKeyError:
+            result.failed.append(pk)
+            continue
+        with transaction.atomic():
+            changed = queryset.filter(pk=pk, **{column: Secret.from_token(secret.token)}).update(
+                **{column: Secret.from_token(new_token)}
+            )
+        result.rotated += changed
+        result.unchanged += not changed
+    return result
