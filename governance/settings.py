@@ -289,6 +289,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 LANGUAGE_CODE = "en-ca"
 LANGUAGES = [("en-ca", "English"), ("fr-ca", "Français")]  # autonyms: each name in its own language
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["governance.formats"]  # fr_CA times, fixed over Django's (governance/formats/)
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env("TIME_ZONE", default="America/Vancouver")

@@ -79,3 +79,18 @@ def test_a_person_who_never_chose_keeps_their_browsers_language_for_their_emails
 def test_the_javascript_catalog_is_served(client):
     response = client.get(reverse("javascript-catalog"), HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 200 and "django.gettext" in response.content.decode()
+
+
+def test_french_dates_and_times_follow_canadian_usage():
+    """Django's own fr_CA printed the hour twice ("13 01 40"): governance/formats fixes the letter h."""
+    from datetime import datetime
+
+    from django.utils import formats, translation
+
+    moment = datetime(2026, 1, 31, 13, 40)
+    with translation.override("fr-ca"):
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "31 janvier 2026, 13\xa0h\xa040"
+        assert formats.time_format(moment, "TIME_FORMAT") == "13\xa0h\xa040"
+        assert formats.date_format(moment, "SHORT_DATE_FORMAT") == "2026-01-31"
+    with translation.override("en-ca"):
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "31 Jan 2026, 1:40 p.m."
