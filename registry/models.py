@@ -131,7 +131,8 @@ class RegistryEntry(models.Model):
         blank=True,
         validators=[validate_district_email],
         help_text=_(
-            "A district address too: an account recoverable through a personal address is not a district account (§1.1.1)."
+            "A district address too: an account recoverable through a personal address is not a "
+            "district account (§1.1.1)."
         ),
     )
     password = EncryptedTextField(
