@@ -4,34 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0001_initial'),
+        ("catalogue", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='platform',
-            options={'ordering': ['name'], 'verbose_name': 'platform', 'verbose_name_plural': 'platforms'},
+            name="platform",
+            options={"ordering": ["name"], "verbose_name": "platform", "verbose_name_plural": "platforms"},
         ),
         migrations.AddField(
-            model_name='platform',
-            name='rules',
-            field=models.TextField(blank=True, help_text="What staff must understand of the platform's terms of use before using it (§1.3.4), in English.", verbose_name='rules staff must know'),
+            model_name="platform",
+            name="rules",
+            field=models.TextField(
+                blank=True,
+                help_text="What staff must understand of the platform's terms of use before using it (§1.3.4), in English.",
+                verbose_name="rules staff must know",
+            ),
         ),
         migrations.AddField(
-            model_name='platform',
-            name='rules_fr',
-            field=models.TextField(blank=True, help_text='The same rules in French; the English is shown when this is blank.', verbose_name='rules staff must know (French)'),
+            model_name="platform",
+            name="rules_fr",
+            field=models.TextField(
+                blank=True,
+                help_text="The same rules in French; the English is shown when this is blank.",
+                verbose_name="rules staff must know (French)",
+            ),
         ),
         migrations.AlterField(
-            model_name='platform',
-            name='name',
-            field=models.CharField(max_length=100, unique=True, verbose_name='name'),
+            model_name="platform",
+            name="name",
+            field=models.CharField(max_length=100, unique=True, verbose_name="name"),
         ),
         migrations.AlterField(
-            model_name='platform',
-            name='notes',
-            field=models.TextField(blank=True, help_text='For district admins only.', verbose_name='notes'),
+            model_name="platform",
+            name="notes",
+            field=models.TextField(blank=True, help_text="For district admins only.", verbose_name="notes"),
         ),
     ]
