@@ -83,7 +83,13 @@ def update_credentials(
     notify_all(
         people(entry, exclude=actor),
         kind="registry.credentials_updated",
-        context={"entry": entry, "actor": actor, "fields": changed},
+        # `field_labels`: the changed fields' names in the recipient's language (lazy verbose names, issue 17).
+        context={
+            "entry": entry,
+            "actor": actor,
+            "fields": changed,
+            "field_labels": [RegistryEntry._meta.get_field(name).verbose_name for name in changed],
+        },
         url=entry_url(entry),
     )
     return entry

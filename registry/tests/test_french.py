@@ -213,3 +213,25 @@ def test_the_approvers_home_tiles_are_in_french(entry, principal, client_for, in
     assert "revue du site en retard" in html
     assert "compte désactivé" in html  # zero is singular in French
     assert "site review overdue" not in html
+
+
+def test_the_changed_login_details_are_named_in_the_recipients_language(entry, teacher, monkeypatch):
+    """The e-mail's context names the changed fields by their labels, translated when it is rendered."""
+    from registry import services
+    from registry.services import _common
+
+    contexts = []
+    monkeypatch.setattr(_common, "notify", lambda **kwargs: contexts.append(kwargs["context"]))
+    services.update_credentials(
+        actor=teacher,
+        entry=entry,
+        login_username="room12-new",
+        login_email=entry.login_email,
+        recovery_email=entry.recovery_email,
+        password="",
+    )
+    assert contexts and contexts[0]["fields"] == ["login_username"]
+    with translation.override(FRENCH):
+        assert [str(label) for label in contexts[0]["field_labels"]] == ["nom d’utilisateur de connexion"]
+    with translation.override("en-ca"):
+        assert [str(label) for label in contexts[0]["field_labels"]] == ["login username"]
