@@ -193,7 +193,7 @@ def test_the_official_check_is_in_french_for_a_french_browser(public_entry, clie
 
 
 def test_the_overdue_review_escalation_is_described_in_the_approvers_language(entry, principal, in_french):
-    """The sweep runs in English; each approver's message is written in their own language (§1.2.1.3)."""
+    """The sweep runs in English; each approver's message is written in their own language."""
     in_french(principal)
     day = timezone.localdate()
     RegistryEntry.objects.filter(pk=entry.pk).update(next_review_due=day - datetime.timedelta(days=60))
