@@ -235,3 +235,27 @@ def test_the_changed_login_details_are_named_in_the_recipients_language(entry, t
         assert [str(label) for label in contexts[0]["field_labels"]] == ["nom d’utilisateur de connexion"]
     with translation.override("en-ca"):
         assert [str(label) for label in contexts[0]["field_labels"]] == ["login username"]
+
+
+@pytest.mark.parametrize(
+    ("view", "french", "english"),
+    [
+        ("registry:enforce", ["Rétroaction, désactivation ou suppression", "Désactiver le compte", "Motif"], "Reason"),
+        ("registry:transfer", ["Transférer la propriété", "Nouveau propriétaire", "Transférer"], "New owner"),
+        ("registry:credentials", ["Enregistrer de nouveaux identifiants", "Nouveau mot de passe"], "New password"),
+    ],
+)
+def test_the_principals_account_pages_are_in_french(entry, principal, client_for, in_french, view, french, english):
+    html = _page(client_for(in_french(principal)), reverse(view, args=[entry.pk]))
+    for text in french:
+        assert text in html
+    assert english not in html and "Cancel" not in html and "Annuler" in html
+
+
+def test_the_revealed_login_details_are_in_french(entry, teacher, reauthenticated, in_french):
+    response = reauthenticated(in_french(teacher)).post(reverse("registry:reveal", args=[entry.pk]), {"reason": ""})
+    html = response.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+    assert "Identifiants de @Room12News sur Instagram" in html
+    assert "Cette consultation a été inscrite au journal d’audit." in html
+    assert 'data-copied-label="Copié"' in html and ">Copier</button>" in html and "Terminé" in html
+    assert "Login details of" not in html and ">Copy<" not in html and ">Done<" not in html
