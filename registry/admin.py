@@ -7,6 +7,7 @@ the audit trail. The password column is never shown, only whether one is recorde
 
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin, ReadOnlyInline
 
@@ -32,11 +33,11 @@ class EnforcementInline(ReadOnlyInline):
 
 
 class OverdueFilter(admin.SimpleListFilter):
-    title = "site review"
+    title = _("site review")
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("overdue", "Overdue")]
+        return [("overdue", _("Overdue"))]
 
     def queryset(self, request, queryset):
         if self.value() == "overdue":
@@ -107,7 +108,7 @@ class RegistryEntryAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).defer("password")
 
-    @admin.display(boolean=True, description="password recorded")
+    @admin.display(boolean=True, description=_("password recorded"))
     def password_recorded(self, obj):
         return obj.password_changed_at is not None
 

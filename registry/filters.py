@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.forms import LookupField
@@ -13,16 +14,16 @@ from .models import Platform, RegistryEntry
 from .selectors import entries_to_confirm, registry_units, short_of_admins
 
 STATUS_CHOICES = [
-    ("all", "All, including removed"),
+    ("all", _("All, including removed")),
     *RegistryEntry.Status.choices,
 ]
 FLAG_CHOICES = [
-    ("overdue", "Review overdue"),
-    ("new_owner", "Needs a new owner"),
-    ("rotation", "Password rotation needed"),
-    ("decommission", "Decommission requested"),
-    ("short_of_admins", "Too few administrators (§1.4.5)"),
-    ("to_confirm", "Imports waiting for my confirmation"),
+    ("overdue", _("Review overdue")),
+    ("new_owner", _("Needs a new owner")),
+    ("rotation", _("Password rotation needed")),
+    ("decommission", _("Decommission requested")),
+    ("short_of_admins", _("Too few administrators (§1.4.5)")),
+    ("to_confirm", _("Imports waiting for my confirmation")),
 ]
 
 
@@ -41,32 +42,35 @@ class UnitFilter(django_filters.Filter):
 
 
 class RegistryFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search", help_text="Handle, site, owner, username or URL")
-    org_unit = UnitFilter(label="Unit", help_text="Name or code", queryset=None)
+    q = django_filters.CharFilter(
+        method="search", label=_("Search"), help_text=_("Handle, site, owner, username or URL")
+    )
+    org_unit = UnitFilter(label=_("Unit"), help_text=_("Name or code"), queryset=None)
     # Only platforms worth filtering on: approved ones, and any other that still has accounts (§1.4.7).
     platform = SafeModelChoiceFilter(
         queryset=Platform.objects.filter(Q(is_approved=True) | Q(registry_entries__isnull=False)).distinct(),
-        empty_label="All platforms",
+        label=_("Platform"),
+        empty_label=_("All platforms"),
     )
     status = django_filters.ChoiceFilter(
-        choices=STATUS_CHOICES, method="by_status", label="Status", empty_label="Active and disabled"
+        choices=STATUS_CHOICES, method="by_status", label=_("Status"), empty_label=_("Active and disabled")
     )
     comment_setting = django_filters.ChoiceFilter(
-        choices=RegistryEntry.Comments.choices, label="Comments", empty_label="Any"
+        choices=RegistryEntry.Comments.choices, label=_("Comments"), empty_label=_("Any")
     )
     flag = django_filters.ChoiceFilter(
-        choices=FLAG_CHOICES, method="by_flag", label="Needs attention", empty_label="Any"
+        choices=FLAG_CHOICES, method="by_flag", label=_("Needs attention"), empty_label=_("Any")
     )
     # What the links of reminder and escalation e-mails name (?comments=on&comments=moderated,
     # ?overdue=1): hidden in the form, so refining the list keeps them; "Clear" drops them.
     comments = django_filters.MultipleChoiceFilter(
         field_name="comment_setting",
         choices=RegistryEntry.Comments.choices,
-        label="Comments (from a reminder link)",
+        label=_("Comments (from a reminder link)"),
         widget=forms.MultipleHiddenInput,
     )
     overdue = django_filters.ChoiceFilter(
-        choices=[("1", "Review overdue")], method="by_overdue", label="Review overdue", widget=forms.HiddenInput
+        choices=[("1", _("Review overdue"))], method="by_overdue", label=_("Review overdue"), widget=forms.HiddenInput
     )
 
     class Meta:

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.validators import district_domains_text, validate_district_email
@@ -57,44 +59,52 @@ class PasswordInput(forms.PasswordInput):
         super().__init__(attrs={"autocomplete": "new-password", **(attrs or {})}, render_value=False)
 
 
+def _district_address_help() -> str:
+    return _("A district address (%(domains)s), never a personal one (§1.1.1).") % {"domains": district_domains_text()}
+
+
 class RegisterForm(SingleLineFieldsMixin, forms.Form):
-    handle = forms.CharField(max_length=150, help_text="The account's name on the platform, e.g. @room12news.")
+    handle = forms.CharField(
+        label=_("Handle"), max_length=150, help_text=_("The account's name on the platform, e.g. @room12news.")
+    )
     url = forms.URLField(
-        label="Public URL",
+        label=_("Public URL"),
         required=False,
         max_length=300,
         assume_scheme="https",
-        help_text="The link to the account or site.",
+        help_text=_("The link to the account or site."),
     )
-    login_username = forms.CharField(label="Login username", max_length=150)
+    login_username = forms.CharField(label=_("Login username"), max_length=150)
     login_email = forms.EmailField(
-        label="Login e-mail",
+        label=_("Login e-mail"),
         validators=[validate_district_email],
-        help_text=f"A district address ({district_domains_text()}), never a personal one (§1.1.1).",
+        help_text=lazy(_district_address_help, str)(),
     )
     recovery_email = forms.EmailField(
-        label="Recovery e-mail",
+        label=_("Recovery e-mail"),
         required=False,
         validators=[validate_district_email],
-        help_text="If the platform asks for one: a district address too (§1.1.1).",
+        help_text=_("If the platform asks for one: a district address too (§1.1.1)."),
     )
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         required=False,
         max_length=500,
         strip=False,
         widget=PasswordInput(),
-        help_text="Stored encrypted. Your principal or supervisor keeps it on the school's list (§1.4.5).",
+        help_text=_("Stored encrypted. Your principal or supervisor keeps it on the school's list (§1.4.5)."),
     )
-    privacy = forms.ChoiceField(label="Privacy as set up", choices=RegistryEntry.Privacy.choices)
-    comment_setting = forms.ChoiceField(label="Comments as set up", choices=RegistryEntry.Comments.choices)
+    privacy = forms.ChoiceField(label=_("Privacy as set up"), choices=RegistryEntry.Privacy.choices)
+    comment_setting = forms.ChoiceField(label=_("Comments as set up"), choices=RegistryEntry.Comments.choices)
     co_admins = _StaffMultipleChoiceField(
-        label="Co-administrators",
+        label=_("Co-administrators"),
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Other staff who also have administrative access to the account: at least one as a backup, "
-        "so that nobody leaving strands it (§1.4.5).",
+        help_text=_(
+            "Other staff who also have administrative access to the account: at least one as a backup, "
+            "so that nobody leaving strands it (§1.4.5)."
+        ),
     )
 
     def __init__(self, *args, account_request, **kwargs):
@@ -107,22 +117,22 @@ class RegisterForm(SingleLineFieldsMixin, forms.Form):
 
 
 class CredentialsForm(SingleLineFieldsMixin, forms.Form):
-    login_username = forms.CharField(label="Login username", max_length=150)
-    login_email = forms.EmailField(label="Login e-mail", validators=[validate_district_email])
-    recovery_email = forms.EmailField(label="Recovery e-mail", required=False, validators=[validate_district_email])
+    login_username = forms.CharField(label=_("Login username"), max_length=150)
+    login_email = forms.EmailField(label=_("Login e-mail"), validators=[validate_district_email])
+    recovery_email = forms.EmailField(label=_("Recovery e-mail"), required=False, validators=[validate_district_email])
     password = forms.CharField(
-        label="New password",
+        label=_("New password"),
         required=False,
         max_length=500,
         strip=False,
         widget=PasswordInput(),
-        help_text="Leave empty to keep the current password. A dated entry is added to the history.",
+        help_text=_("Leave empty to keep the current password. A dated entry is added to the history."),
     )
 
 
 class RevealForm(SingleLineFieldsMixin, forms.Form):
     reason = forms.CharField(
-        label="Why do you need the login details?",
+        label=_("Why do you need the login details?"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -133,19 +143,19 @@ class RevealForm(SingleLineFieldsMixin, forms.Form):
         field = self.fields["reason"]
         field.required = reason_required
         field.help_text = (
-            "Required: you do not administer this account. The owner is told who viewed it and why."
+            _("Required: you do not administer this account. The owner is told who viewed it and why.")
             if reason_required
-            else "Optional. The view is recorded in the audit trail."
+            else _("Optional. The view is recorded in the audit trail.")
         )
 
 
 class EnforcementForm(SingleLineFieldsMixin, forms.Form):
-    action = forms.ChoiceField(label="Action", widget=forms.RadioSelect)
+    action = forms.ChoiceField(label=_("Action"), widget=forms.RadioSelect)
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The owner and co-administrators read this; it stays in the account's history (§1.4.2).",
+        help_text=_("The owner and co-administrators read this; it stays in the account's history (§1.4.2)."),
     )
 
     def __init__(self, *args, entry: RegistryEntry, **kwargs):
@@ -156,17 +166,17 @@ class EnforcementForm(SingleLineFieldsMixin, forms.Form):
             RegistryEntry.Status.DISABLED: [kinds.FEEDBACK, kinds.REACTIVATE, kinds.REMOVE],
         }.get(entry.status, [])
         labels = {
-            kinds.FEEDBACK: "Leave feedback (the account stays as it is)",
-            kinds.DISABLE: "Disable the account",
-            kinds.REMOVE: "Remove the account (kept here as history)",
-            kinds.REACTIVATE: "Reactivate the account",
+            kinds.FEEDBACK: _("Leave feedback (the account stays as it is)"),
+            kinds.DISABLE: _("Disable the account"),
+            kinds.REMOVE: _("Remove the account (kept here as history)"),
+            kinds.REACTIVATE: _("Reactivate the account"),
         }
         self.fields["action"].choices = [(k.value, labels[k]) for k in allowed]
 
 
 class TransferForm(SingleLineFieldsMixin, forms.Form):
-    new_owner = _StaffChoiceField(label="New owner", queryset=User.objects.none())
-    note = forms.CharField(label="Note", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    new_owner = _StaffChoiceField(label=_("New owner"), queryset=User.objects.none())
+    note = forms.CharField(label=_("Note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, entry: RegistryEntry, **kwargs):
         super().__init__(*args, **kwargs)
@@ -174,12 +184,12 @@ class TransferForm(SingleLineFieldsMixin, forms.Form):
 
 
 class CoAdminAddForm(forms.Form):
-    user = _StaffChoiceField(label="Add a co-administrator", queryset=User.objects.none())
+    user = _StaffChoiceField(label=_("Add a co-administrator"), queryset=User.objects.none())
     until = forms.DateField(
-        label="Access ends on",
+        label=_("Access ends on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Optional: the access is removed that day and the password flagged for a change (§1.4.5).",
+        help_text=_("Optional: the access is removed that day and the password flagged for a change (§1.4.5)."),
     )
 
     def __init__(self, *args, entry: RegistryEntry, **kwargs):
@@ -189,22 +199,23 @@ class CoAdminAddForm(forms.Form):
 
 class ReviewForm(SingleLineFieldsMixin, forms.Form):
     outcome = forms.ChoiceField(
-        choices=[("current", "Still in use and current"), ("decommission", "No longer in use: decommission")]
+        label=_("Outcome"),
+        choices=[("current", _("Still in use and current")), ("decommission", _("No longer in use: decommission"))],
     )
-    note = forms.CharField(label="Note", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     # §1.2.4, checked at each review: the services decide whether "current" may be recorded without them.
     identification_confirmed = forms.BooleanField(
-        label="The site still says it is a professional district site and links to the school website (§1.2.4)",
+        label=_("The site still says it is a professional district site and links to the school website (§1.2.4)"),
         required=False,
     )
     identification_text = forms.CharField(
-        label="How the site identifies itself",
+        label=_("How the site identifies itself"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     school_website_url = forms.URLField(
-        label="Link to the school or unit website",
+        label=_("Link to the school or unit website"),
         required=False,
         max_length=RegistryEntry._meta.get_field("school_website_url").max_length,
         assume_scheme="https",
@@ -214,20 +225,20 @@ class ReviewForm(SingleLineFieldsMixin, forms.Form):
 class ConfirmImportForm(SingleLineFieldsMixin, forms.Form):
     """Another approver's answer to an import that named its importer (§1.4.6)."""
 
-    decision = forms.ChoiceField(choices=[("confirm", "Confirm"), ("refuse", "Refuse")])
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("confirm", _("Confirm")), ("refuse", _("Refuse"))])
     reason = forms.CharField(
-        label="Reason (needed to refuse)",
+        label=_("Reason (needed to refuse)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The approver who imported it is told.",
+        help_text=_("The approver who imported it is told."),
     )
 
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="At most 1 MB. Nothing is saved until you confirm the preview.",
+        label=_("CSV file"),
+        help_text=_("At most 1 MB. Nothing is saved until you confirm the preview."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
@@ -238,7 +249,7 @@ class ImportConfirmForm(forms.Form):
 
 class OfficialCheckForm(SingleLineFieldsMixin, forms.Form):
     q = forms.CharField(
-        label="Handle or link of the account",
+        label=_("Handle or link of the account"),
         max_length=300,
-        help_text="For example @ridgeview_school or https://www.instagram.com/ridgeview_school",
+        help_text=_("For example @ridgeview_school or https://www.instagram.com/ridgeview_school"),
     )

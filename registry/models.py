@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_district_email
 from catalogue.models import Platform
@@ -52,111 +54,140 @@ class RegistryEntry(models.Model):
     """One account on the principal's or supervisor's list (§1.4.5)."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
+        ACTIVE = "active", _("Active")
         # An imported account naming its importer as owner or co-admin waits for another approver of
         # the unit or a district admin (§1.4.6: nobody approves their own account).
-        PENDING = "pending", "Awaiting confirmation"
-        DISABLED = "disabled", "Disabled"
-        REMOVED = "removed", "Removed"
+        PENDING = "pending", _("Awaiting confirmation")
+        DISABLED = "disabled", _("Disabled")
+        REMOVED = "removed", _("Removed")
 
     class Privacy(models.TextChoices):  # §1.4.4
-        PRIVATE = "private", "Private network"
-        PUBLIC = "public", "Public network"
+        PRIVATE = "private", _("Private network")
+        PUBLIC = "public", _("Public network")
 
     class Comments(models.TextChoices):  # §1.4.3, same values as AccountRequest.Comments
-        OFF = "off", "Off"
-        MODERATED = "moderated", "Moderated"
-        ON = "on", "On (checked daily)"
+        OFF = "off", _("Off")
+        MODERATED = "moderated", _("Moderated")
+        ON = "on", _("On (checked daily)")
 
     request = models.OneToOneField(
-        "approvals.AccountRequest",
+        to="approvals.AccountRequest",
+        verbose_name=_("approved request"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="registry_entry",
-        help_text="The approved request (§1.4.6). Empty for accounts imported from an older list.",
+        help_text=_("The approved request (§1.4.6). Empty for accounts imported from an older list."),
     )
-    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="registry_entries")
-    org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="registry_entries")
-    name = models.CharField("site name", max_length=120, blank=True, validators=[validate_single_line])
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_registry_entries")
+    platform = models.ForeignKey(
+        Platform, verbose_name=_("platform"), on_delete=models.PROTECT, related_name="registry_entries"
+    )
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="registry_entries"
+    )
+    name = models.CharField(_("site name"), max_length=120, blank=True, validators=[validate_single_line])
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_registry_entries",
+    )
     co_admins = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="co_administered_registry_entries",
-        verbose_name="co-administrators",
-        help_text="Other staff with administrative access to the account (§1.4.5).",
+        verbose_name=_("co-administrators"),
+        help_text=_("Other staff with administrative access to the account (§1.4.5)."),
     )
     handle = models.CharField(
-        max_length=150, validators=[validate_single_line], help_text="The account's name on the platform, without @."
+        _("handle"),
+        max_length=150,
+        validators=[validate_single_line],
+        help_text=_("The account's name on the platform, without @."),
     )
-    url = models.URLField("public URL", max_length=300, blank=True)
+    url = models.URLField(_("public URL"), max_length=300, blank=True)
     lookup_url = models.CharField(max_length=300, blank=True, db_index=True, editable=False)
 
     # §1.2.4: how the site says it is a professional district site, and the school or unit website it
     # links to; carried from the approved request at registration, asked for on import, re-confirmed by
     # the owner at each site review.
     identification_text = models.TextField(
-        "identification text",
+        _("identification text"),
         blank=True,
-        help_text="How the site identifies itself as a professional district site (§1.2.4).",
+        help_text=_("How the site identifies itself as a professional district site (§1.2.4)."),
     )
     school_website_url = models.URLField(
-        "link to the school or unit website",
+        _("link to the school or unit website"),
         blank=True,
-        help_text="The school or unit website the site links to (§1.2.4).",
+        help_text=_("The school or unit website the site links to (§1.2.4)."),
     )
 
-    login_username = models.CharField("login username", max_length=150, validators=[validate_single_line])
+    login_username = models.CharField(_("login username"), max_length=150, validators=[validate_single_line])
     login_email = models.EmailField(
-        "login e-mail", validators=[validate_district_email], help_text="A district address (§1.1.1)."
+        _("login e-mail"), validators=[validate_district_email], help_text=_("A district address (§1.1.1).")
     )
     recovery_email = models.EmailField(
-        "recovery e-mail",
+        _("recovery e-mail"),
         blank=True,
         validators=[validate_district_email],
-        help_text="A district address too: an account recoverable through a personal address is not a "
-        "district account (§1.1.1).",
+        help_text=_(
+            "A district address too: an account recoverable through a personal address is not a "
+            "district account (§1.1.1)."
+        ),
     )
-    password = EncryptedTextField(blank=True, default="", help_text="Encrypted at rest; revealed only on request.")
-    password_changed_at = models.DateTimeField(null=True, blank=True)
+    password = EncryptedTextField(
+        _("password"), blank=True, default="", help_text=_("Encrypted at rest; revealed only on request.")
+    )
+    password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
 
-    privacy = models.CharField(max_length=10, choices=Privacy.choices, default=Privacy.PRIVATE)
-    comment_setting = models.CharField(max_length=10, choices=Comments.choices, default=Comments.OFF)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
-    status_changed_at = models.DateTimeField(null=True, blank=True)
+    privacy = models.CharField(_("privacy"), max_length=10, choices=Privacy.choices, default=Privacy.PRIVATE)
+    comment_setting = models.CharField(_("comments"), max_length=10, choices=Comments.choices, default=Comments.OFF)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
 
     review_cadence_days = models.PositiveSmallIntegerField(
-        default=default_review_cadence, help_text="How often the owner confirms the site is current (§1.2.1.3)."
+        _("review every (days)"),
+        default=default_review_cadence,
+        help_text=_("How often the owner confirms the site is current (§1.2.1.3)."),
     )
-    last_reviewed_at = models.DateTimeField(null=True, blank=True)
-    next_review_due = models.DateField(db_index=True)
-    decommission_requested_at = models.DateTimeField(null=True, blank=True)
+    last_reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True)
+    next_review_due = models.DateField(_("next review due"), db_index=True)
+    decommission_requested_at = models.DateTimeField(_("decommission requested"), null=True, blank=True)
 
     needs_password_rotation = models.BooleanField(
-        default=False, help_text="Someone who knew the password left or lost access: record a new one."
+        _("needs a new password"),
+        default=False,
+        help_text=_("Someone who knew the password left or lost access: record a new one."),
     )
-    needs_new_owner = models.BooleanField(default=False, help_text="The owner left: transfer the account.")
+    needs_new_owner = models.BooleanField(
+        _("needs a new owner"), default=False, help_text=_("The owner left: transfer the account.")
+    )
 
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The second approver who confirmed an import that named its importer (§1.4.6).",
     )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The second approver who confirmed an import that named its importer (§1.4.6)."),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["org_unit__name", "platform__name", "handle"]
-        verbose_name = "registry entry"
-        verbose_name_plural = "registry entries"
+        verbose_name = _("registry entry")
+        verbose_name_plural = _("registry entries")
         constraints = [
             # One live account per handle and platform; removed accounts stay as history.
             models.UniqueConstraint(
@@ -173,7 +204,9 @@ class RegistryEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"@{self.handle} on {self.platform}" if self.platform_id else f"@{self.handle}"
+        if not self.platform_id:
+            return f"@{self.handle}"
+        return gettext("@%(handle)s on %(platform)s") % {"handle": self.handle, "platform": self.platform}
 
     def save(self, *args, **kwargs):
         self.lookup_url = normalize_url(self.url)
@@ -208,42 +241,61 @@ class PasswordChange(models.Model):
     """A dated record that the password changed (never the old or new value)."""
 
     class Reason(models.TextChoices):
-        REGISTERED = "registered", "Recorded at registration"
-        IMPORTED = "imported", "Imported"
-        UPDATED = "updated", "Changed"
-        ROTATION = "rotation", "Rotated after someone lost access"
+        REGISTERED = "registered", _("Recorded at registration")
+        IMPORTED = "imported", _("Imported")
+        UPDATED = "updated", _("Changed")
+        ROTATION = "rotation", _("Rotated after someone lost access")
 
-    entry = models.ForeignKey(RegistryEntry, on_delete=models.PROTECT, related_name="password_changes")
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    changed_at = models.DateTimeField(auto_now_add=True)
-    reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.UPDATED)
+    entry = models.ForeignKey(
+        RegistryEntry, verbose_name=_("account"), on_delete=models.PROTECT, related_name="password_changes"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, default=Reason.UPDATED)
 
     class Meta:
         ordering = ["-changed_at", "-id"]
+        verbose_name = _("password change")
+        verbose_name_plural = _("password changes")
 
     def __str__(self):
-        return f"{self.entry}: password {self.get_reason_display().lower()} {self.changed_at:%Y-%m-%d}"
+        return gettext("%(entry)s: password %(reason)s %(day)s") % {
+            "entry": self.entry,
+            "reason": self.get_reason_display().lower(),
+            "day": f"{self.changed_at:%Y-%m-%d}",
+        }
 
 
 class SiteReview(models.Model):
     """The owner's answer to "is this site still in use and current?" (§1.2.1.3)."""
 
     class Outcome(models.TextChoices):
-        CURRENT = "current", "Still in use and current"
-        DECOMMISSION = "decommission", "Asked to decommission"
+        CURRENT = "current", _("Still in use and current")
+        DECOMMISSION = "decommission", _("Asked to decommission")
 
-    entry = models.ForeignKey(RegistryEntry, on_delete=models.PROTECT, related_name="reviews")
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reviewed_at = models.DateTimeField(auto_now_add=True)
-    outcome = models.CharField(max_length=20, choices=Outcome.choices)
-    note = models.TextField(blank=True, max_length=1000, validators=[validate_long_text])
+    entry = models.ForeignKey(
+        RegistryEntry, verbose_name=_("account"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), auto_now_add=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    note = models.TextField(_("note"), blank=True, max_length=1000, validators=[validate_long_text])
     identification_confirmed = models.BooleanField(
+        _("identification confirmed"),
         default=False,
-        help_text="The owner confirmed the site still shows its identification and the school website link (§1.2.4).",
+        help_text=_(
+            "The owner confirmed the site still shows its identification and the school website link (§1.2.4)."
+        ),
     )
 
     class Meta:
         ordering = ["-reviewed_at", "-id"]
+        verbose_name = _("site review")
+        verbose_name_plural = _("site reviews")
 
     def __str__(self):
         return f"{self.entry}: {self.get_outcome_display()} ({self.reviewed_at:%Y-%m-%d})"
@@ -253,19 +305,25 @@ class EnforcementAction(models.Model):
     """The principal's or supervisor's disable, remove or feedback, always with a reason (§1.4.2)."""
 
     class Kind(models.TextChoices):
-        DISABLE = "disable", "Disabled"
-        REMOVE = "remove", "Removed"
-        FEEDBACK = "feedback", "Feedback"
-        REACTIVATE = "reactivate", "Reactivated"
+        DISABLE = "disable", _("Disabled")
+        REMOVE = "remove", _("Removed")
+        FEEDBACK = "feedback", _("Feedback")
+        REACTIVATE = "reactivate", _("Reactivated")
 
-    entry = models.ForeignKey(RegistryEntry, on_delete=models.PROTECT, related_name="enforcement_actions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    reason = models.TextField(max_length=2000, validators=[validate_long_text])
-    created_at = models.DateTimeField(auto_now_add=True)
+    entry = models.ForeignKey(
+        RegistryEntry, verbose_name=_("account"), on_delete=models.PROTECT, related_name="enforcement_actions"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("action"), max_length=20, choices=Kind.choices)
+    reason = models.TextField(_("reason"), max_length=2000, validators=[validate_long_text])
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("enforcement action")
+        verbose_name_plural = _("enforcement actions")
         constraints = [models.CheckConstraint(condition=~Q(reason=""), name="enforcement_has_reason")]
 
     def __str__(self):
@@ -280,14 +338,18 @@ class CoAdminTerm(models.Model):
     says when. Removing the co-admin by hand ends the term too.
     """
 
-    entry = models.ForeignKey(RegistryEntry, on_delete=models.CASCADE, related_name="co_admin_terms")
+    entry = models.ForeignKey(
+        RegistryEntry, verbose_name=_("account"), on_delete=models.CASCADE, related_name="co_admin_terms"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    ends_on = models.DateField(help_text="The last day of the co-admin's access is the day before.")
+    ends_on = models.DateField(_("ends on"), help_text=_("The last day of the co-admin's access is the day before."))
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["ends_on", "id"]
+        verbose_name = _("co-admin term")
+        verbose_name_plural = _("co-admin terms")
         constraints = [
             models.UniqueConstraint(
                 fields=["entry", "user"], condition=Q(ended_at__isnull=True), name="registry_one_open_co_admin_term"
@@ -295,4 +357,8 @@ class CoAdminTerm(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} on {self.entry} until {self.ends_on:%Y-%m-%d}"
+        return gettext("%(user)s on %(entry)s until %(day)s") % {
+            "user": self.user,
+            "entry": self.entry,
+            "day": f"{self.ends_on:%Y-%m-%d}",
+        }

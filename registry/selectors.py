@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, OrgUnit, User
 from accounts.selectors import approvers_of, is_approver, is_approver_of, units_approved_by
@@ -196,12 +197,12 @@ def import_needs_second_approver(actor, owner, co_admins: Iterable) -> bool:
 def confirmation_refusal(user, entry: RegistryEntry) -> str:
     """Why the user may not confirm or refuse this import, or "" when they may (`can_confirm_import`)."""
     if entry.status != Status.PENDING:
-        return "This account is not waiting for a confirmation."
+        return _("This account is not waiting for a confirmation.")
     if not is_unit_approver(user, entry):
-        return "Only another principal or supervisor of the unit, or a district admin, can confirm this account."
+        return _("Only another principal or supervisor of the unit, or a district admin, can confirm this account.")
     if user.pk in (entry.registered_by_id, entry.owner_id) or entry.co_admins.filter(pk=user.pk).exists():
         # §1.4.6: nobody approves an account they run themselves, or their own import of it.
-        return "You imported this account or administer it: another approver of the unit must confirm it (§1.4.6)."
+        return _("You imported this account or administer it: another approver of the unit must confirm it (§1.4.6).")
     return ""
 
 
@@ -256,13 +257,13 @@ def can_export(user) -> bool:
 def registration_refusal(user, account_request: AccountRequest) -> str:
     """Why the user may not register this request now, or "" when they may (the rule of `can_register`)."""
     if account_request.status != AccountRequest.Status.APPROVED:
-        return "Only an approved request can be registered (§1.4.6)."
+        return _("Only an approved request can be registered (§1.4.6).")
     if RegistryEntry.objects.filter(request=account_request).exists():
-        return "This request has already been registered."
+        return _("This request has already been registered.")
     if not (
         _active(user) and (account_request.requester_id == user.pk or is_approver_of(user, account_request.org_unit_id))
     ):
-        return "Only the requester or the unit's principal or supervisor can register this account."
+        return _("Only the requester or the unit's principal or supervisor can register this account.")
     return ""
 
 

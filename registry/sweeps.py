@@ -5,6 +5,8 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from notifications.sweeps import Planned, SweepResult, plan_escalation, previous_run_day, sweep
@@ -33,7 +35,7 @@ def plan_reviews(day: date) -> SweepResult:
         .select_related("owner", "platform", "org_unit")
         .order_by("next_review_due")
     )
-    year, week, _ = day.isocalendar()
+    year, week, _weekday = day.isocalendar()
     per_owner: dict[User, list] = defaultdict(list)
     for e in due:
         if e.owner.is_active:
@@ -65,7 +67,8 @@ def plan_reviews(day: date) -> SweepResult:
         day,
         kind="escalation.review",
         context={"grace": grace},
-        describe=lambda e: f"review overdue since {e.next_review_due:%Y-%m-%d}",
+        # Lazy: each approver reads it in their own language (render_notification overrides it).
+        describe=lambda e: format_lazy(_("review overdue since {day}"), day=f"{e.next_review_due:%Y-%m-%d}"),
         url=reverse("registry:list") + "?overdue=1",
         is_new=lambda e: before is None or (before - e.next_review_due).days <= grace,
     )

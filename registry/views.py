@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
@@ -59,7 +61,7 @@ def _require(allowed: bool, message: str = "") -> None:
 def registry_list(request):
     """The approver's §1.4.5 list of their units (district admins: every unit; comms: public accounts)."""
     user = request.user
-    _require(selectors.can_view_registry(user), "The registry is kept by principals and supervisors.")
+    _require(selectors.can_view_registry(user), _("The registry is kept by principals and supervisors."))
     filterset = RegistryFilter(request.GET or None, queryset=selectors.registry_entries_for_list(user), user=user)
     entries = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else RegistryEntry.objects.none()
     entries = entries.prefetch_related("co_admins").defer("password")
@@ -147,7 +149,7 @@ def register(request, request_pk: int):
     account_request = get_object_or_404(requests_visible_to(request.user), pk=request_pk)
     existing = selectors.entry_of_request(account_request)
     if existing is not None:
-        messages.info(request, "This account is already registered.")
+        messages.info(request, _("This account is already registered."))
         return redirect("registry:detail", pk=existing.pk)
     if not selectors.can_register(request.user, account_request):
         raise PermissionDenied(selectors.registration_refusal(request.user, account_request))
@@ -160,7 +162,9 @@ def register(request, request_pk: int):
             for name, message in (error.problems or {None: str(error)}).items():
                 form.add_error(name if name in form.fields else None, message)
         else:
-            messages.success(request, f"{entry} is registered. Your principal or supervisor has been told.")
+            messages.success(
+                request, _("%(entry)s is registered. Your principal or supervisor has been told.") % {"entry": entry}
+            )
             return redirect("registry:detail", pk=entry.pk)
     return render(request, "registry/register.html", {"form": form, "account_request": account_request})
 
@@ -185,7 +189,7 @@ def credentials(request, pk: int):
             form.add_error(None, str(error))
         else:
             messages.success(
-                request, "Password recorded (encrypted)." if data.get("password") else "Login details updated."
+                request, _("Password recorded (encrypted).") if data.get("password") else _("Login details updated.")
             )
             return redirect("registry:detail", pk=entry.pk)
     return render(request, "registry/credentials.html", {"form": form, "entry": entry})
@@ -206,21 +210,27 @@ def reveal(request, pk: int):
     if selectors.reveal_needs_mfa(user) and not selectors.has_mfa(user):
         messages.error(
             request,
-            "Set up two-factor authentication first: principals, supervisors and district admins need it "
-            "to view account passwords.",
+            _(
+                "Set up two-factor authentication first: principals, supervisors and district admins need it "
+                "to view account passwords."
+            ),
         )
         return redirect("registry:detail", pk=entry.pk)
     form = RevealForm(request.POST, reason_required=selectors.reveal_needs_reason(user, entry))
     if not form.is_valid():
-        messages.error(request, "Say why you need the login details: you do not administer this account.")
+        messages.error(request, _("Say why you need the login details: you do not administer this account."))
         return redirect("registry:detail", pk=entry.pk)
     records = get_authentication_records(request, user)
     if not selectors.recently_authenticated(user, records):
         # allauth keeps this POST, asks for the code (or the password), then replays it here.
         if selectors.reveal_needs_second_factor(user):
-            messages.info(request, f"Enter a code from your authenticator app to view the login details of {entry}.")
+            messages.info(
+                request,
+                _("Enter a code from your authenticator app to view the login details of %(entry)s.")
+                % {"entry": entry},
+            )
             return suspend_request(request, reverse("mfa_reauthenticate"))
-        messages.info(request, f"Confirm your password to view the login details of {entry}.")
+        messages.info(request, _("Confirm your password to view the login details of %(entry)s.") % {"entry": entry})
         return suspend_request(request, reverse("account_reauthenticate"))
     try:
         revealed = services.reveal_credentials(
@@ -249,7 +259,7 @@ def setup_two_factor(request, pk: int):
 def enforce(request, pk: int):
     """Disable, remove, reactivate or leave feedback, always with a reason (§1.4.2)."""
     entry = _entry(request, pk)
-    _require(selectors.can_manage(request.user, entry), "Only the unit's principal or supervisor can do this.")
+    _require(selectors.can_manage(request.user, entry), _("Only the unit's principal or supervisor can do this."))
     form = EnforcementForm(request.POST or None, entry=entry)
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["action"]
@@ -259,12 +269,12 @@ def enforce(request, pk: int):
             form.add_error(None, str(error))
         else:
             done = {
-                "feedback": "Feedback sent",
-                "disable": "Account disabled",
-                "remove": "Account removed (it stays in the registry as history)",
-                "reactivate": "Account reactivated",
+                "feedback": _("Feedback sent. The owner has been told."),
+                "disable": _("Account disabled. The owner has been told."),
+                "remove": _("Account removed (it stays in the registry as history). The owner has been told."),
+                "reactivate": _("Account reactivated. The owner has been told."),
             }[kind]
-            messages.success(request, f"{done}. The owner has been told.")
+            messages.success(request, done)
             return redirect("registry:detail", pk=entry.pk)
     return render(request, "registry/enforce.html", {"form": form, "entry": entry})
 
@@ -272,7 +282,7 @@ def enforce(request, pk: int):
 @login_required
 def transfer(request, pk: int):
     entry = _entry(request, pk)
-    _require(selectors.can_transfer(request.user, entry), "Only the unit's principal or supervisor can transfer.")
+    _require(selectors.can_transfer(request.user, entry), _("Only the unit's principal or supervisor can transfer."))
     form = TransferForm(request.POST or None, entry=entry)
     if request.method == "POST" and form.is_valid():
         try:
@@ -287,7 +297,8 @@ def transfer(request, pk: int):
         else:
             messages.success(
                 request,
-                f"{form.cleaned_data['new_owner'].short_name} now owns {entry}. Ask them to record a new password.",
+                _("%(name)s now owns %(entry)s. Ask them to record a new password.")
+                % {"name": form.cleaned_data["new_owner"].short_name, "entry": entry},
             )
             return redirect("registry:detail", pk=entry.pk)
     return render(request, "registry/transfer.html", {"form": form, "entry": entry})
@@ -307,23 +318,27 @@ def co_admins(request, pk: int):
                 else None
             )
             if user is None:
-                messages.error(request, "That person is not a co-administrator of this account.")
+                messages.error(request, _("That person is not a co-administrator of this account."))
                 return redirect("registry:detail", pk=entry.pk)
             services.remove_co_admin(actor=request.user, entry=entry, user=user)
             messages.success(
-                request, f"{user.short_name} no longer administers this account. Record a new password now."
+                request,
+                _("%(name)s no longer administers this account. Record a new password now.")
+                % {"name": user.short_name},
             )
         else:
             form = CoAdminAddForm(request.POST, entry=entry)
             if not form.is_valid():
-                messages.error(request, "Choose a staff member of the unit to add.")
+                messages.error(request, _("Choose a staff member of the unit to add."))
                 return redirect("registry:detail", pk=entry.pk)
             services.add_co_admin(
                 actor=request.user, entry=entry, user=form.cleaned_data["user"], until=form.cleaned_data["until"]
             )
-            messages.success(request, f"{form.cleaned_data['user'].short_name} is now a co-administrator.")
+            messages.success(
+                request, _("%(name)s is now a co-administrator.") % {"name": form.cleaned_data["user"].short_name}
+            )
     except (services.RegistryError, ValueError) as error:
-        messages.error(request, str(error) or "That did not work.")
+        messages.error(request, str(error) or _("That did not work."))
     return redirect("registry:detail", pk=entry.pk)
 
 
@@ -336,18 +351,20 @@ def review(request, pk: int):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         if "note" in form.errors:
-            messages.error(request, f"The review note was not saved: {' '.join(form.errors['note'])}")
+            messages.error(
+                request, _("The review note was not saved: %(problem)s") % {"problem": " ".join(form.errors["note"])}
+            )
         elif "school_website_url" in form.errors:
-            messages.error(request, "The review was not saved: enter the school website as a full link (https://…).")
+            messages.error(request, _("The review was not saved: enter the school website as a full link (https://…)."))
         else:
-            messages.error(request, "Choose whether the site is current or should be decommissioned.")
+            messages.error(request, _("Choose whether the site is current or should be decommissioned."))
         return redirect("registry:detail", pk=entry.pk)
     data = form.cleaned_data
     outcome, note = data["outcome"], data["note"]
     try:
         if outcome == "decommission":
             services.request_decommission(actor=request.user, entry=entry, note=note)
-            messages.success(request, "Your principal or supervisor has been asked to decommission this account.")
+            messages.success(request, _("Your principal or supervisor has been asked to decommission this account."))
         else:
             review_ = services.confirm_review(
                 actor=request.user,
@@ -358,8 +375,8 @@ def review(request, pk: int):
                 identification_text=data["identification_text"] if "identification_text" in request.POST else None,
                 school_website_url=data["school_website_url"] if "school_website_url" in request.POST else None,
             )
-            due = date_format(review_.entry.next_review_due, "N j, Y")
-            messages.success(request, f"Thank you: review recorded. The next one is due {due}.")
+            due = date_format(review_.entry.next_review_due, "DATE_FORMAT")
+            messages.success(request, _("Thank you: review recorded. The next one is due %(day)s.") % {"day": due})
     except services.RegistryError as error:
         messages.error(request, str(error))
     if request.POST.get("next") == "home":
@@ -375,15 +392,17 @@ def confirm_import(request, pk: int):
     _require(selectors.can_confirm_import(request.user, entry), selectors.confirmation_refusal(request.user, entry))
     form = ConfirmImportForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose whether to confirm or refuse this account.")
+        messages.error(request, _("Choose whether to confirm or refuse this account."))
         return redirect("registry:detail", pk=entry.pk)
     try:
         if form.cleaned_data["decision"] == "confirm":
             services.confirm_import(actor=request.user, entry=entry)
-            messages.success(request, f"{entry} is confirmed and active in the registry.")
+            messages.success(request, _("%(entry)s is confirmed and active in the registry.") % {"entry": entry})
         else:
             services.refuse_import(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
-            messages.success(request, f"{entry} was refused; it stays in the registry as history.")
+            messages.success(
+                request, _("%(entry)s was refused; it stays in the registry as history.") % {"entry": entry}
+            )
     except services.RegistryError as error:
         messages.error(request, str(error))
     return redirect("registry:detail", pk=entry.pk)
@@ -398,25 +417,35 @@ def confirm_import(request, pk: int):
 @one_time_form("import")
 def import_csv(request):
     """Upload → preview with per-row errors → confirm (all rows or none)."""
-    _require(selectors.can_import(request.user), "Only principals, supervisors and district admins can import.")
+    _require(selectors.can_import(request.user), _("Only principals, supervisors and district admins can import."))
     upload_form = ImportUploadForm()
     context = {"upload_form": upload_form, "columns": services.IMPORT_COLUMNS}
     if request.method == "POST" and "payload" in request.POST:
         confirm = ImportConfirmForm(request.POST)
         try:
             if not confirm.is_valid():
-                raise services.RegistryError("This preview has expired: upload the file again.")
+                raise services.RegistryError(_("This preview has expired: upload the file again."))
             csv_text, name = services.unseal_import(request.user, confirm.cleaned_data["payload"])
             result = services.import_registry_csv(actor=request.user, csv_text=csv_text, dry_run=False, source=name)
         except services.RegistryError as error:
             messages.error(request, str(error))
             return redirect("registry:import")
-        messages.success(request, f"Imported {len(result.created)} account{'s' if len(result.created) != 1 else ''}.")
+        created = len(result.created)
+        messages.success(
+            request,
+            ngettext("Imported %(count)s account.", "Imported %(count)s accounts.", created) % {"count": created},
+        )
         if result.to_confirm_count:
             messages.info(
                 request,
-                f"{result.to_confirm_count} of them name you as owner or co-administrator: they wait for another "
-                "principal or supervisor of the unit, or a district admin, to confirm them (§1.4.6).",
+                ngettext(
+                    "%(count)s of them names you as owner or co-administrator: it waits for another "
+                    "principal or supervisor of the unit, or a district admin, to confirm it (§1.4.6).",
+                    "%(count)s of them name you as owner or co-administrator: they wait for another "
+                    "principal or supervisor of the unit, or a district admin, to confirm them (§1.4.6).",
+                    result.to_confirm_count,
+                )
+                % {"count": result.to_confirm_count},
             )
         return redirect("registry:list")
     if request.method == "POST":
@@ -440,9 +469,18 @@ def import_csv(request):
                     else None,
                 )
                 if result.ok:
-                    messages.info(request, f"{len(result.rows)} row(s) ready. Nothing is saved until you confirm.")
+                    rows = len(result.rows)
+                    messages.info(
+                        request,
+                        ngettext(
+                            "%(count)s row ready. Nothing is saved until you confirm.",
+                            "%(count)s rows ready. Nothing is saved until you confirm.",
+                            rows,
+                        )
+                        % {"count": rows},
+                    )
                 else:
-                    messages.warning(request, "Fix the problems below and upload the file again. Nothing was saved.")
+                    messages.warning(request, _("Fix the problems below and upload the file again. Nothing was saved."))
     response = render(request, "registry/import.html", context)
     response["Cache-Control"] = "no-store, max-age=0"
     return response
@@ -452,10 +490,10 @@ def import_csv(request):
 def export_csv(request):
     """The registry list as CSV, with the same filters, without any secret; audited."""
     user = request.user
-    _require(selectors.can_export(user), "Only principals, supervisors and district admins can export.")
+    _require(selectors.can_export(user), _("Only principals, supervisors and district admins can export."))
     filterset = RegistryFilter(request.GET or None, queryset=selectors.registry_entries_for_list(user), user=user)
     if filterset.is_bound and not filterset.is_valid():
-        messages.error(request, "Those filters are not valid.")
+        messages.error(request, _("Those filters are not valid."))
         return redirect("registry:list")
     filters = {k: v for k, v in request.GET.items() if v}
     return csv_response(

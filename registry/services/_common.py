@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
 from accounts.validators import validate_district_email
@@ -46,10 +47,10 @@ def entry_url(entry: RegistryEntry) -> str:
     return reverse("registry:detail", args=[entry.pk])
 
 
-def require_reason(reason: str, what: str = "this") -> str:
+def require_reason(reason: str, message: str = "") -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise RegistryError(f"Give a reason for {what}: the owner is told and the audit trail keeps it.")
+        raise RegistryError(message or _("Give a reason for this: the owner is told and the audit trail keeps it."))
     return reason
 
 
@@ -59,7 +60,7 @@ def district_email_problem(value: str, label: str) -> str:
         validate_email(value)  # an address at all (the import has no form field to check it)
         validate_district_email(value)
     except ValidationError as error:
-        return f"{label}: {' '.join(error.messages)}"
+        return _("%(field)s: %(problem)s") % {"field": label, "problem": " ".join(error.messages)}
     return ""
 
 
@@ -79,9 +80,9 @@ def co_admin_problem(user: User, org_unit_id: int | None) -> str:
     Without a unit (an import row naming an unknown one), only whether they are still active.
     """
     if not user.is_active:
-        return f"{user.short_name} no longer has an active account and cannot be a co-admin."
+        return _("%(name)s no longer has an active account and cannot be a co-admin.") % {"name": user.short_name}
     if org_unit_id is not None and not (is_member(user, org_unit_id) or user.is_district_admin):
-        return f"{user.short_name} is not staff of this unit and cannot be a co-admin."
+        return _("%(name)s is not staff of this unit and cannot be a co-admin.") % {"name": user.short_name}
     return ""
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import User
@@ -40,20 +41,20 @@ def update_credentials(
     """
     entry = lock(entry)
     if not selectors.can_edit_credentials(actor, entry):
-        raise RegistryError("You cannot change the login details of this account.")
+        raise RegistryError(_("You cannot change the login details of this account."))
     changed: list[str] = []
     if login_username is not None and login_username.strip() != entry.login_username:
         if not login_username.strip():
-            raise RegistryError("The login username cannot be empty.")
+            raise RegistryError(_("The login username cannot be empty."))
         entry.login_username = login_username.strip()
         changed.append("login_username")
     if login_email is not None and login_email.strip().lower() != entry.login_email:
-        check_district_email(login_email, "Login e-mail")
+        check_district_email(login_email, _("Login e-mail"))
         entry.login_email = login_email.strip().lower()
         changed.append("login_email")
     if recovery_email is not None and recovery_email.strip().lower() != entry.recovery_email:
         if recovery_email.strip():
-            check_district_email(recovery_email, "Recovery e-mail")
+            check_district_email(recovery_email, _("Recovery e-mail"))
         entry.recovery_email = recovery_email.strip().lower()
         changed.append("recovery_email")
     rotated = False
@@ -64,7 +65,7 @@ def update_credentials(
         entry.needs_password_rotation = False
         changed.append("password")
     if not changed:
-        raise RegistryError("Nothing changed.")
+        raise RegistryError(_("Nothing changed."))
     entry.save()
     if password:
         PasswordChange.objects.create(
@@ -82,7 +83,13 @@ def update_credentials(
     notify_all(
         people(entry, exclude=actor),
         kind="registry.credentials_updated",
-        context={"entry": entry, "actor": actor, "fields": changed},
+        # `field_labels`: the changed fields' names in the recipient's language (lazy verbose names, issue 17).
+        context={
+            "entry": entry,
+            "actor": actor,
+            "fields": changed,
+            "field_labels": [RegistryEntry._meta.get_field(name).verbose_name for name in changed],
+        },
         url=entry_url(entry),
     )
     return entry
@@ -122,22 +129,24 @@ def reveal_credentials(
     """
     entry = lock(entry)
     if not selectors.can_reveal(actor, entry):
-        raise RegistryError("You cannot see the login details of this account.")
+        raise RegistryError(_("You cannot see the login details of this account."))
     if selectors.reveal_needs_mfa(actor) and not selectors.has_mfa(actor):
         raise RegistryError(
-            "Set up two-factor authentication before viewing account passwords (required for principals, "
-            "supervisors and district admins)."
+            _(
+                "Set up two-factor authentication before viewing account passwords (required for principals, "
+                "supervisors and district admins)."
+            )
         )
     if not selectors.recently_authenticated(actor, authentication_records):
         if selectors.reveal_needs_second_factor(actor):
             raise RegistryError(
-                "Confirm it is you with a code from your authenticator app before viewing the login details."
+                _("Confirm it is you with a code from your authenticator app before viewing the login details.")
             )
-        raise RegistryError("Confirm your password again before viewing the login details.")
+        raise RegistryError(_("Confirm your password again before viewing the login details."))
     break_glass = selectors.reveal_needs_reason(actor, entry)
     reason = (reason or "").strip()
     if break_glass and not reason:
-        raise RegistryError("Say why you need the login details of an account you do not administer.")
+        raise RegistryError(_("Say why you need the login details of an account you do not administer."))
     revealed = RevealedCredentials(
         login_username=entry.login_username,
         login_email=entry.login_email,

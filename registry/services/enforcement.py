@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import record_event
@@ -38,10 +39,12 @@ _ACTION_NAME = {
 def _enforce(*, actor: User, entry: RegistryEntry, kind: str, reason: str) -> EnforcementAction:
     entry = lock(entry)
     if not selectors.can_manage(actor, entry):
-        raise RegistryError("Only the unit's principal or supervisor can do this (§1.4.2).")
+        raise RegistryError(_("Only the unit's principal or supervisor can do this (§1.4.2)."))
     reason = require_reason(reason)
     if entry.status not in _ALLOWED_FROM[kind]:
-        raise RegistryError(f"This account is {entry.get_status_display().lower()}: that is not possible now.")
+        raise RegistryError(
+            _("This account is %(status)s: that is not possible now.") % {"status": entry.get_status_display().lower()}
+        )
     if kind in _NEW_STATUS:
         entry.status = _NEW_STATUS[kind]
         entry.status_changed_at = timezone.now()

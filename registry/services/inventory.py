@@ -19,6 +19,8 @@ from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import OrgUnit, User
@@ -108,21 +110,21 @@ def read_csv_upload(uploaded_file) -> str:
     """The text of an uploaded CSV file; refuses other types, files over 1 MB and undecodable text."""
     name = (getattr(uploaded_file, "name", "") or "").lower()
     if not name.endswith(".csv"):
-        raise RegistryError("Upload a .csv file (save the spreadsheet as CSV first).")
+        raise RegistryError(_("Upload a .csv file (save the spreadsheet as CSV first)."))
     content_type = (getattr(uploaded_file, "content_type", "") or "").split(";")[0].strip().lower()
     if content_type not in IMPORT_CONTENT_TYPES:
-        raise RegistryError("That file is not a CSV file.")
+        raise RegistryError(_("That file is not a CSV file."))
     if uploaded_file.size > MAX_IMPORT_BYTES:
-        raise RegistryError("That file is larger than 1 MB: split it into smaller files.")
+        raise RegistryError(_("That file is larger than 1 MB: split it into smaller files."))
     raw = uploaded_file.read(MAX_IMPORT_BYTES + 1)
     if len(raw) > MAX_IMPORT_BYTES:
-        raise RegistryError("That file is larger than 1 MB: split it into smaller files.")
+        raise RegistryError(_("That file is larger than 1 MB: split it into smaller files."))
     if b"\x00" in raw:
-        raise RegistryError("That file is not a CSV text file.")
+        raise RegistryError(_("That file is not a CSV text file."))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise RegistryError("Save the CSV file as UTF-8 text and upload it again.") from error
+        raise RegistryError(_("Save the CSV file as UTF-8 text and upload it again.")) from error
 
 
 @sensitive_variables("csv_text", "data")
@@ -138,9 +140,9 @@ def unseal_import(user: User, token: str) -> tuple[str, str]:
     try:
         data = json.loads(get_fernet().decrypt(token.encode("ascii"), ttl=IMPORT_TTL_SECONDS))
     except (InvalidToken, ValueError, UnicodeError) as error:
-        raise RegistryError("This preview has expired: upload the file again.") from error
+        raise RegistryError(_("This preview has expired: upload the file again.")) from error
     if not isinstance(data, dict) or data.get("u") != user.pk:
-        raise RegistryError("This preview belongs to someone else: upload the file again.")
+        raise RegistryError(_("This preview belongs to someone else: upload the file again."))
     return data["csv"], data.get("n", "")
 
 
@@ -151,13 +153,17 @@ def _parse_import(*, actor: User, csv_text: str) -> ImportResult:
         reader = csv.DictReader(io.StringIO(csv_text))
         header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
     except csv.Error as error:
-        result.errors.append(f"The file cannot be read as CSV ({error}).")
+        result.errors.append(_("The file cannot be read as CSV (%(error)s).") % {"error": error})
         return result
     missing = [c for c in REQUIRED_IMPORT_COLUMNS if c not in header]
     if missing:
         result.errors.append(
-            f"Missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}. "
-            f"Expected columns: {', '.join(IMPORT_COLUMNS)}."
+            ngettext(
+                "Missing column: %(missing)s. Expected columns: %(expected)s.",
+                "Missing columns: %(missing)s. Expected columns: %(expected)s.",
+                len(missing),
+            )
+            % {"missing": ", ".join(missing), "expected": ", ".join(IMPORT_COLUMNS)}
         )
         return result
     reader.fieldnames = header
@@ -168,7 +174,7 @@ def _parse_import(*, actor: User, csv_text: str) -> ImportResult:
     try:
         for line, raw in enumerate(reader, start=2):
             if len(result.rows) >= MAX_IMPORT_ROWS:
-                result.errors.append(f"The file has more than {MAX_IMPORT_ROWS} rows: split it.")
+                result.errors.append(_("The file has more than %(max)s rows: split it.") % {"max": MAX_IMPORT_ROWS})
                 break
             values = {k: (v or "").strip() for k, v in raw.items() if k in IMPORT_COLUMNS and isinstance(v, str)}
             if not any(values.values()):
@@ -177,9 +183,9 @@ def _parse_import(*, actor: User, csv_text: str) -> ImportResult:
             result.rows.append(row)
             _check_import_row(row, actor=actor, units=units, platforms=platforms, seen=seen)
     except csv.Error as error:
-        result.errors.append(f"The file cannot be read as CSV ({error}).")
+        result.errors.append(_("The file cannot be read as CSV (%(error)s).") % {"error": error})
     if not result.rows and not result.errors:
-        result.errors.append("The file has no account rows.")
+        result.errors.append(_("The file has no account rows."))
     return result
 
 
@@ -199,23 +205,25 @@ def _check_import_row(
     problems: dict[str, str] = {}
     for column in REQUIRED_IMPORT_COLUMNS:
         if not v.get(column):
-            problems[_FIELD_OF_COLUMN.get(column, column)] = f"{column} is empty."
+            problems[_FIELD_OF_COLUMN.get(column, column)] = _("%(column)s is empty.") % {"column": column}
     org_unit = units.get(v.get("unit", "").lower())
     if v.get("unit") and org_unit is None:
-        problems["org_unit"] = f"Unit “{v['unit']}” is not one whose registry you keep."
+        problems["org_unit"] = _("Unit “%(unit)s” is not one whose registry you keep.") % {"unit": v["unit"]}
     platform = platforms.get(v.get("platform", "").lower())
     if v.get("platform") and platform is None:
-        problems["platform"] = f"Platform “{v['platform']}” is unknown: a district admin adds platforms (§1.4.7)."
+        problems["platform"] = _("Platform “%(platform)s” is unknown: a district admin adds platforms (§1.4.7).") % {
+            "platform": v["platform"]
+        }
     owner = None
     if v.get("owner_email"):
         owner = User.objects.filter(email__iexact=v["owner_email"]).first()
         if owner is None:
-            problems["owner"] = f"No active staff member has the address {v['owner_email']}."
+            problems["owner"] = _("No active staff member has the address %(email)s.") % {"email": v["owner_email"]}
     co_admins = []
     for email in v.get("co_admin_emails", "").replace(";", " ").replace(",", " ").split():
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
-            problems.setdefault("co_admins", f"Co-admin {email} is not an active staff member.")
+            problems.setdefault("co_admins", _("Co-admin %(email)s is not an active staff member.") % {"email": email})
         else:
             co_admins.append(user)
     last_reviewed = None
@@ -223,11 +231,11 @@ def _check_import_row(
         try:
             last_reviewed = datetime.date.fromisoformat(v["last_reviewed"])
         except ValueError:
-            problems["last_reviewed"] = "last_reviewed must be a date like 2025-09-30."
+            problems["last_reviewed"] = _("last_reviewed must be a date like 2025-09-30.")
         else:
             # A review cannot be in the future (and a year-9999 date overflowed the next due date: a 500).
             if last_reviewed > today():
-                problems["last_reviewed"] = "last_reviewed cannot be in the future."
+                problems["last_reviewed"] = _("last_reviewed cannot be in the future.")
                 last_reviewed = None
     row.new = new = NewEntry(
         org_unit=org_unit,
@@ -252,7 +260,11 @@ def _check_import_row(
     if new.handle and platform is not None:
         key = (platform.pk, new.handle.lower())
         if key in seen:
-            problems.setdefault("handle", f"@{new.handle} on {platform} appears twice in the file (line {seen[key]}).")
+            problems.setdefault(
+                "handle",
+                _("@%(handle)s on %(platform)s appears twice in the file (line %(line)s).")
+                % {"handle": new.handle, "platform": platform, "line": seen[key]},
+            )
         else:
             seen[key] = row.line
     for name, message in entry_problems(new).items():
@@ -276,14 +288,18 @@ def import_registry_csv(*, actor: User, csv_text: str, dry_run: bool = True, sou
     people who may confirm a pending account.
     """
     if not selectors.can_import(actor):
-        raise RegistryError("Only principals, supervisors and district admins can import accounts.")
+        raise RegistryError(_("Only principals, supervisors and district admins can import accounts."))
     result = _parse_import(actor=actor, csv_text=csv_text)
     if dry_run:
         return result
     if not result.ok:
         raise RegistryError(
-            f"Nothing was imported: {result.error_count} problem{'s' if result.error_count != 1 else ''} "
-            "to fix first (see the preview)."
+            ngettext(
+                "Nothing was imported: %(count)s problem to fix first (see the preview).",
+                "Nothing was imported: %(count)s problems to fix first (see the preview).",
+                result.error_count,
+            )
+            % {"count": result.error_count}
         )
     cadence = settings.PORTAL["REVIEW_CADENCE_DAYS"]
     for row in result.rows:
@@ -300,7 +316,7 @@ def import_registry_csv(*, actor: User, csv_text: str, dry_run: bool = True, sou
                 awaiting_confirmation=row.needs_confirmation,
             )
         except RegistryError as error:
-            raise RegistryError(f"Nothing was imported: {error}") from error
+            raise RegistryError(_("Nothing was imported: %(error)s") % {"error": error}) from error
         if entry.owner_id != actor.pk:
             notify_all(
                 [entry.owner],
@@ -351,7 +367,7 @@ def export_registry_csv(*, actor: User, entries, writer, filters: dict | None = 
     district admins (the view passes entries already scoped to them).
     """
     if not selectors.can_export(actor):
-        raise RegistryError("Only principals, supervisors and district admins can export the registry.")
+        raise RegistryError(_("Only principals, supervisors and district admins can export the registry."))
     writer.writerow(EXPORT_COLUMNS)
     count = 0
     units = set()

@@ -17,6 +17,8 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import OrgUnit, User
@@ -119,13 +121,16 @@ def entry_problems(new: NewEntry) -> dict[str, str]:
     platform, unit, owner = new.platform, new.org_unit, new.owner
     if platform is not None and not platform.is_approved:
         # §1.4.7: only district-approved online applications.
-        add("platform", f"{platform} is not a district-approved platform (§1.4.7).")
+        add("platform", _("%(platform)s is not a district-approved platform (§1.4.7).") % {"platform": platform})
     if owner is not None:
         # §1.4.5: the unit keeps the list of its own staff's accounts.
         if not owner.is_active:
-            add("owner", f"{owner.short_name} no longer has an active account and cannot own an account.")
+            add(
+                "owner",
+                _("%(name)s no longer has an active account and cannot own an account.") % {"name": owner.short_name},
+            )
         elif unit is not None and not is_member(owner, unit.pk):
-            add("owner", f"{owner.email} is not staff of {unit}.")
+            add("owner", _("%(email)s is not staff of %(unit)s.") % {"email": owner.email, "unit": unit})
     for name in SINGLE_LINE:
         # A line break in a handle or name would reach e-mail subjects; a NUL is refused by PostgreSQL.
         if has_line_break_or_control(getattr(new, name) or ""):
@@ -133,30 +138,33 @@ def entry_problems(new: NewEntry) -> dict[str, str]:
     for name in LENGTH_LIMITED:
         limit = RegistryEntry._meta.get_field(name).max_length
         if len(getattr(new, name)) > limit:
-            add(name, f"{name} is longer than {limit} characters.")
+            add(name, _("%(field)s is longer than %(limit)s characters.") % {"field": name, "limit": limit})
     if not new.handle:
-        add("handle", "Enter the account's handle (its name on the platform).")
+        add("handle", _("Enter the account's handle (its name on the platform)."))
     elif platform is not None and handle_taken(new.handle, platform.pk):
-        add("handle", f"@{new.handle} on {platform} is already in the registry.")
+        add(
+            "handle",
+            _("@%(handle)s on %(platform)s is already in the registry.") % {"handle": new.handle, "platform": platform},
+        )
     if new.url:
         try:
             _web_url(new.url)
         except ValidationError:
-            add("url", "Enter the account's public address as a full link (https://…).")
+            add("url", _("Enter the account's public address as a full link (https://…)."))
     if new.school_website_url:
         try:
             _web_url(new.school_website_url)
         except ValidationError:
-            add("school_website_url", "Enter the school or unit website as a full link (https://…) (§1.2.4).")
+            add("school_website_url", _("Enter the school or unit website as a full link (https://…) (§1.2.4)."))
     if not new.login_username:
-        add("login_username", "Enter the username used to sign in to the account.")
+        add("login_username", _("Enter the username used to sign in to the account."))
     # §1.1.1: the account signs in, and is recovered, through district addresses only.
-    if problem := district_email_problem(new.login_email, "Login e-mail"):
+    if problem := district_email_problem(new.login_email, _("Login e-mail")):
         add("login_email", problem)
-    if new.recovery_email and (problem := district_email_problem(new.recovery_email, "Recovery e-mail")):
+    if new.recovery_email and (problem := district_email_problem(new.recovery_email, _("Recovery e-mail"))):
         add("recovery_email", problem)
     if new.privacy not in Privacy.values:
-        add("privacy", "Privacy must be private or public.")
+        add("privacy", _("Privacy must be private or public."))
     elif (
         new.privacy == Privacy.PUBLIC
         and new.request is not None
@@ -165,13 +173,19 @@ def entry_problems(new: NewEntry) -> dict[str, str]:
         # §1.4.4: going public needs its own justification and approval.
         add(
             "privacy",
-            "This account was approved as a private network. Ask for a new approval before making it public (§1.4.4).",
+            _(
+                "This account was approved as a private network. "
+                "Ask for a new approval before making it public (§1.4.4)."
+            ),
         )
     if new.comment_setting not in Comments.values:
-        add("comment_setting", "Comments must be off, moderated or on.")
+        add("comment_setting", _("Comments must be off, moderated or on."))
     elif new.comment_setting == Comments.OFF and platform is not None and not platform.supports_comments_off:
         # §1.4.3: where comments cannot be off, they are moderated or checked daily.
-        add("comment_setting", f"{platform} cannot turn comments off: choose moderated or on (§1.4.3).")
+        add(
+            "comment_setting",
+            _("%(platform)s cannot turn comments off: choose moderated or on (§1.4.3).") % {"platform": platform},
+        )
     for user in new.co_admins:
         # §1.4.5: administrative access stays with active staff of the unit.
         if problem := co_admin_problem(user, unit.pk if unit is not None else None):
@@ -230,7 +244,10 @@ def create_entry(
         with transaction.atomic():
             entry.save()
     except IntegrityError as error:
-        raise RegistryError(f"@{new.handle} on {new.platform} is already in the registry.") from error
+        raise RegistryError(
+            _("@%(handle)s on %(platform)s is already in the registry.")
+            % {"handle": new.handle, "platform": new.platform}
+        ) from error
     entry.co_admins.set(new.co_admins)
     if new.password:
         PasswordChange.objects.create(entry=entry, changed_by=actor, reason=password_reason)
@@ -304,10 +321,13 @@ def register_account(
     needed = selectors.admins_needed()
     if 1 + len(new.co_admins) < needed and "co_admins" not in problems:
         backups = needed - 1
-        problems["co_admins"] = (
-            f"Name at least {backups} co-administrator{'s' if backups != 1 else ''} as a backup: "
-            f"every account needs {needed} people with administrative access (§1.4.5)."
-        )
+        problems["co_admins"] = ngettext(
+            "Name at least %(backups)s co-administrator as a backup: "
+            "every account needs %(needed)s people with administrative access (§1.4.5).",
+            "Name at least %(backups)s co-administrators as a backup: "
+            "every account needs %(needed)s people with administrative access (§1.4.5).",
+            backups,
+        ) % {"backups": backups, "needed": needed}
     if problems:
         raise RegistryError(next(iter(problems.values())), problems=problems)
     entry = create_entry(
@@ -396,7 +416,9 @@ def refuse_import(*, actor: User, entry: RegistryEntry, reason: str) -> Registry
     entry = lock(entry)
     if problem := selectors.confirmation_refusal(actor, entry):
         raise RegistryError(problem)
-    reason = require_reason(reason, "refusing this account")
+    reason = require_reason(
+        reason, _("Give a reason for refusing this account: the owner is told and the audit trail keeps it.")
+    )
     entry.status = Status.REMOVED
     entry.status_changed_at = timezone.now()
     entry.save(update_fields=["status", "status_changed_at", "updated_at"])

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, OrgUnit, User
 from accounts.selectors import approvers_of, is_approver_of
@@ -29,13 +30,15 @@ def transfer_ownership(*, actor: User, entry: RegistryEntry, new_owner: User, no
     """
     entry = lock(entry)
     if not selectors.can_transfer(actor, entry):
-        raise RegistryError("Only the unit's principal or supervisor can transfer this account.")
+        raise RegistryError(_("Only the unit's principal or supervisor can transfer this account."))
     if new_owner.pk == entry.owner_id:
-        raise RegistryError(f"{new_owner.short_name} already owns this account.")
+        raise RegistryError(_("%(name)s already owns this account.") % {"name": new_owner.short_name})
     if not new_owner.is_active:
-        raise RegistryError(f"{new_owner.short_name} no longer has an active account.")
+        raise RegistryError(_("%(name)s no longer has an active account.") % {"name": new_owner.short_name})
     if not is_member(new_owner, entry.org_unit_id):
-        raise RegistryError(f"{new_owner.short_name} is not staff of {entry.org_unit}.")
+        raise RegistryError(
+            _("%(name)s is not staff of %(unit)s.") % {"name": new_owner.short_name, "unit": entry.org_unit}
+        )
     previous = entry.owner
     entry.owner = new_owner
     entry.needs_new_owner = False
@@ -70,13 +73,13 @@ def add_co_admin(*, actor: User, entry: RegistryEntry, user: User, until: dateti
     """
     entry = lock(entry)
     if not selectors.can_manage_co_admins(actor, entry):
-        raise RegistryError("You cannot change who administers this account.")
+        raise RegistryError(_("You cannot change who administers this account."))
     if user.pk == entry.owner_id or entry.co_admins.filter(pk=user.pk).exists():
-        raise RegistryError(f"{user.short_name} already has administrative access.")
+        raise RegistryError(_("%(name)s already has administrative access.") % {"name": user.short_name})
     if problem := co_admin_problem(user, entry.org_unit_id):
         raise RegistryError(problem)
     if until is not None and until <= timezone.localdate():
-        raise RegistryError("The end of the access must be a day after today.")
+        raise RegistryError(_("The end of the access must be a day after today."))
     entry.co_admins.add(user)
     entry.save(update_fields=["updated_at"])
     if until is not None:
@@ -103,9 +106,9 @@ def remove_co_admin(*, actor: User, entry: RegistryEntry, user: User) -> Registr
     """
     entry = lock(entry)
     if not selectors.can_manage_co_admins(actor, entry):
-        raise RegistryError("You cannot change who administers this account.")
+        raise RegistryError(_("You cannot change who administers this account."))
     if not entry.co_admins.filter(pk=user.pk).exists():
-        raise RegistryError(f"{user.short_name} is not a co-administrator of this account.")
+        raise RegistryError(_("%(name)s is not a co-administrator of this account.") % {"name": user.short_name})
     entry.co_admins.remove(user)
     entry.needs_password_rotation = True
     entry.save(update_fields=["needs_password_rotation", "updated_at"])

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import approvers_of
@@ -37,7 +38,7 @@ def confirm_review(
     """
     entry = lock(entry)
     if not selectors.can_review(actor, entry):
-        raise RegistryError("Only the owner or a co-administrator of an active account can confirm its review.")
+        raise RegistryError(_("Only the owner or a co-administrator of an active account can confirm its review."))
     updated = []
     if identification_text is not None and identification_text.strip() != entry.identification_text:
         entry.identification_text = identification_text.strip()
@@ -45,17 +46,19 @@ def confirm_review(
     if school_website_url is not None and school_website_url.strip() != entry.school_website_url:
         url = school_website_url.strip()
         if url and not _is_web_url(url):
-            raise RegistryError("Enter the school or unit website as a full link (https://…) (§1.2.4).")
+            raise RegistryError(_("Enter the school or unit website as a full link (https://…) (§1.2.4)."))
         entry.school_website_url = url
         updated.append("school_website_url")
     if not entry.has_identification:
         raise RegistryError(
-            "Record how the site identifies itself and the school website it links to (§1.2.4) before "
-            "confirming it is current."
+            _(
+                "Record how the site identifies itself and the school website it links to (§1.2.4) before "
+                "confirming it is current."
+            )
         )
     if not identification_confirmed:
         raise RegistryError(
-            "Confirm that the site still shows its identification and links to the school website (§1.2.4)."
+            _("Confirm that the site still shows its identification and links to the school website (§1.2.4).")
         )
     now = timezone.now()
     entry.last_reviewed_at = now
@@ -100,9 +103,9 @@ def request_decommission(*, actor: User, entry: RegistryEntry, note: str = "") -
     """
     entry = lock(entry)
     if not selectors.can_review(actor, entry):
-        raise RegistryError("Only the owner or a co-administrator of an active account can ask to decommission it.")
+        raise RegistryError(_("Only the owner or a co-administrator of an active account can ask to decommission it."))
     if entry.decommission_requested_at:
-        raise RegistryError("Decommissioning was already requested; the principal or supervisor has been told.")
+        raise RegistryError(_("Decommissioning was already requested; the principal or supervisor has been told."))
     now = timezone.now()
     entry.last_reviewed_at = now
     entry.decommission_requested_at = now

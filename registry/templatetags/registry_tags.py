@@ -5,6 +5,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry import selectors, two_factor
 from registry.models import EnforcementAction, RegistryEntry
@@ -27,23 +29,25 @@ def entry_status(entry: RegistryEntry):
 
 
 _EVENT_LABELS = {
-    "registry.registered": "Registered",
-    "registry.imported": "Imported from an earlier list",
-    "registry.credentials_updated": "Login details changed",
-    "registry.credentials_revealed": "Login details viewed",
-    "registry.disabled": "Disabled",
-    "registry.removed": "Removed",
-    "registry.feedback": "Feedback left",
-    "registry.reactivated": "Reactivated",
-    "registry.ownership_transferred": "Ownership transferred",
-    "registry.co_admin_added": "Co-administrator added",
-    "registry.co_admin_removed": "Co-administrator removed",
-    "registry.flagged_departed_user": "Flagged: someone with access left",
-    "registry.access_withdrawn": "Access withdrawn: someone left the unit, lost a role or was deactivated",
-    "registry.import_confirmed": "Import confirmed by a second approver",
-    "registry.import_refused": "Import refused by a second approver",
-    "registry.review_confirmed": "Site review: still in use and current",
-    "registry.decommission_requested": "Site review: decommission requested",
+    "registry.registered": gettext_lazy("Registered"),
+    "registry.imported": gettext_lazy("Imported from an earlier list"),
+    "registry.credentials_updated": gettext_lazy("Login details changed"),
+    "registry.credentials_revealed": gettext_lazy("Login details viewed"),
+    "registry.disabled": gettext_lazy("Disabled"),
+    "registry.removed": gettext_lazy("Removed"),
+    "registry.feedback": gettext_lazy("Feedback left"),
+    "registry.reactivated": gettext_lazy("Reactivated"),
+    "registry.ownership_transferred": gettext_lazy("Ownership transferred"),
+    "registry.co_admin_added": gettext_lazy("Co-administrator added"),
+    "registry.co_admin_removed": gettext_lazy("Co-administrator removed"),
+    "registry.flagged_departed_user": gettext_lazy("Flagged: someone with access left"),
+    "registry.access_withdrawn": gettext_lazy(
+        "Access withdrawn: someone left the unit, lost a role or was deactivated"
+    ),
+    "registry.import_confirmed": gettext_lazy("Import confirmed by a second approver"),
+    "registry.import_refused": gettext_lazy("Import refused by a second approver"),
+    "registry.review_confirmed": gettext_lazy("Site review: still in use and current"),
+    "registry.decommission_requested": gettext_lazy("Site review: decommission requested"),
 }
 
 
@@ -62,11 +66,11 @@ def review_badge(entry: RegistryEntry, today=None):
     text = date_format(due, "DATE_FORMAT")
     if due < today:
         return format_html(
-            '<span class="badge text-bg-danger">Review overdue</span> <span class="small">{}</span>', text
+            '<span class="badge text-bg-danger">{}</span> <span class="small">{}</span>', _("Review overdue"), text
         )
     if (due - today).days <= 14:
         return format_html(
-            '<span class="badge text-bg-info">Review due soon</span> <span class="small">{}</span>', text
+            '<span class="badge text-bg-info">{}</span> <span class="small">{}</span>', _("Review due soon"), text
         )
     return format_html('<span class="small">{}</span>', text)
 
@@ -89,11 +93,11 @@ def my_registry_accounts(context):
     for entry in entries:
         due = []
         if entry.is_review_overdue(today):
-            due.append("Review overdue: confirm it is current or ask to decommission")
+            due.append(_("Review overdue: confirm it is current or ask to decommission"))
         if entry.needs_password_rotation and entry.status == RegistryEntry.Status.ACTIVE:
-            due.append("Record a new password")
+            due.append(_("Record a new password"))
         if entry.needs_new_owner:
-            due.append("Waiting for a new owner")
+            due.append(_("Waiting for a new owner"))
         latest = next(iter(entry.enforcement_actions.all()), None)
         recent = latest if latest and (timezone.now() - latest.created_at).days <= 30 else None
         rows.append({"entry": entry, "due": due, "latest_action": recent, "is_owner": entry.owner_id == user.pk})

@@ -187,4 +187,4 @@ def test_the_import_page_says_how_many_accounts_wait(platform, principal, vice, 
     assert "will wait for another approver" in preview.content.decode()
     payload = preview.context["confirm_form"].initial["payload"]
     done = client.post(reverse("registry:import"), {"payload": payload}, follow=True)
-    assert "wait for another principal or supervisor" in done.content.decode()
+    assert "waits for another principal or supervisor" in done.content.decode()

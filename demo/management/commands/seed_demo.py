@@ -88,6 +88,36 @@ PLATFORMS = [
     ("TikTok", False, "https://www.tiktok.com/legal/terms-of-service", True),
 ]
 
+# What staff must know of each platform's terms (§1.3.4), in English and French (issue 17).
+PLATFORM_RULES = {
+    "Instagram": (
+        "Users must be 13 or older. Keep the account professional, turn on comment filters, and never tag "
+        "students or show their faces without media consent.",
+        "Les utilisateurs doivent avoir 13 ans ou plus. Gardez le compte professionnel, activez les filtres "
+        "de commentaires et n’identifiez jamais d’élèves ni ne montrez leur visage sans consentement aux médias.",
+    ),
+    "YouTube": (
+        "Mark videos as not made for kids only when true; use unlisted videos for class work and turn comments "
+        "off unless they are moderated daily.",
+        "Ne déclarez une vidéo « non destinée aux enfants » que si c’est vrai; publiez les travaux de classe en "
+        "vidéos non répertoriées et désactivez les commentaires s’ils ne sont pas modérés chaque jour.",
+    ),
+    "Facebook": (
+        "Comments cannot be turned off on pages: check them every day. Users must be 13 or older; do not "
+        "friend students from a professional page.",
+        "Les commentaires ne peuvent pas être désactivés sur les pages : vérifiez-les chaque jour. Les "
+        "utilisateurs doivent avoir 13 ans ou plus; n’ajoutez pas d’élèves comme amis depuis une page professionnelle.",
+    ),
+    "Edublogs": (
+        "Student blogs must be private or moderated; approve every comment before it appears.",
+        "Les blogues d’élèves doivent être privés ou modérés; approuvez chaque commentaire avant sa publication.",
+    ),
+    "TikTok": (
+        "Not approved by the district (§1.4.7): do not open professional accounts on it.",
+        "Non approuvée par le district scolaire (§1.4.7) : n’y ouvrez pas de compte professionnel.",
+    ),
+}
+
 # Registered accounts. Days are counted back from today. "misses" is the share of check-ins skipped;
 # "recent_misses" skips the last few periods in a row (which the moderation sweep escalates).
 ACCOUNTS = [
@@ -429,7 +459,13 @@ class Command(BaseCommand):
         for name, approved, rules_url, comments_off in PLATFORMS:
             Platform.objects.update_or_create(
                 name=name,
-                defaults={"is_approved": approved, "rules_url": rules_url, "supports_comments_off": comments_off},
+                defaults={
+                    "is_approved": approved,
+                    "rules_url": rules_url,
+                    "rules": PLATFORM_RULES[name][0],
+                    "rules_fr": PLATFORM_RULES[name][1],
+                    "supports_comments_off": comments_off,
+                },
             )
 
     def _people(self) -> dict[str, User]:

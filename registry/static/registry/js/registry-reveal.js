@@ -6,11 +6,14 @@
     var target = document.getElementById(button.getAttribute("data-copy-target"));
     if (!target) { return; }
     button.classList.remove("d-none");
+    // Both labels come from the page, in its language (issue 17).
+    var label = button.textContent;
+    var copied = button.getAttribute("data-copied-label") || label;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(target.textContent).then(function () {
-        button.textContent = "Copied";
+        button.textContent = copied;
         // The clipboard keeps it; clear the visible page after a while.
-        setTimeout(function () { button.textContent = "Copy"; }, 3000);
+        setTimeout(function () { button.textContent = label; }, 3000);
       });
     });
   });
