@@ -7,100 +7,182 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_user_language'),
-        ('approvals', '0006_single_line_fields_and_text_limits'),
-        ('catalogue', '0001_initial'),
+        ("accounts", "0005_user_language"),
+        ("approvals", "0006_single_line_fields_and_text_limits"),
+        ("catalogue", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='accountrequest',
-            options={'ordering': ['-created_at'], 'verbose_name': 'account request', 'verbose_name_plural': 'account requests'},
+            name="accountrequest",
+            options={
+                "ordering": ["-created_at"],
+                "verbose_name": "account request",
+                "verbose_name_plural": "account requests",
+            },
         ),
         migrations.AlterModelOptions(
-            name='acknowledgement',
-            options={'ordering': ['request', 'statement'], 'verbose_name': 'acknowledgement', 'verbose_name_plural': 'acknowledgements'},
+            name="acknowledgement",
+            options={
+                "ordering": ["request", "statement"],
+                "verbose_name": "acknowledgement",
+                "verbose_name_plural": "acknowledgements",
+            },
         ),
         migrations.AlterModelOptions(
-            name='policyversion',
-            options={'ordering': ['position', 'code', '-created_at'], 'verbose_name': 'policy version', 'verbose_name_plural': 'policy versions'},
+            name="policyversion",
+            options={
+                "ordering": ["position", "code", "-created_at"],
+                "verbose_name": "policy version",
+                "verbose_name_plural": "policy versions",
+            },
         ),
         migrations.AddField(
-            model_name='acknowledgement',
-            name='statement_language',
-            field=models.CharField(blank=True, max_length=10, verbose_name='language of the wording'),
+            model_name="acknowledgement",
+            name="statement_language",
+            field=models.CharField(blank=True, max_length=10, verbose_name="language of the wording"),
         ),
         migrations.AddField(
-            model_name='policyversion',
-            name='why_fr',
-            field=models.CharField(blank=True, max_length=300, verbose_name='why it is asked (French)'),
+            model_name="policyversion",
+            name="why_fr",
+            field=models.CharField(blank=True, max_length=300, verbose_name="why it is asked (French)"),
         ),
         migrations.AddField(
-            model_name='policyversion',
-            name='wording_fr',
-            field=models.TextField(blank=True, help_text='The same statement in French. Once published, it may be added if missing, never changed.', verbose_name='wording (French)'),
+            model_name="policyversion",
+            name="wording_fr",
+            field=models.TextField(
+                blank=True,
+                help_text="The same statement in French. Once published, it may be added if missing, never changed.",
+                verbose_name="wording (French)",
+            ),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='comment_setting',
-            field=models.CharField(choices=[('off', 'Off'), ('moderated', 'Moderated (reviewed before they appear)'), ('on', 'On (monitored every day)')], default='off', max_length=10, verbose_name='comment setting'),
+            model_name="accountrequest",
+            name="comment_setting",
+            field=models.CharField(
+                choices=[
+                    ("off", "Off"),
+                    ("moderated", "Moderated (reviewed before they appear)"),
+                    ("on", "On (monitored every day)"),
+                ],
+                default="off",
+                max_length=10,
+                verbose_name="comment setting",
+            ),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='description',
-            field=models.TextField(max_length=4000, validators=[core.text.LongTextValidator()], verbose_name='description'),
+            model_name="accountrequest",
+            name="description",
+            field=models.TextField(
+                max_length=4000, validators=[core.text.LongTextValidator()], verbose_name="description"
+            ),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='identification_text',
-            field=models.TextField(max_length=1000, validators=[core.text.LongTextValidator()], verbose_name='identification text'),
+            model_name="accountrequest",
+            name="identification_text",
+            field=models.TextField(
+                max_length=1000, validators=[core.text.LongTextValidator()], verbose_name="identification text"
+            ),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='intended_audience',
-            field=models.CharField(max_length=200, validators=[core.text.SingleLineValidator()], verbose_name='intended audience'),
+            model_name="accountrequest",
+            name="intended_audience",
+            field=models.CharField(
+                max_length=200, validators=[core.text.SingleLineValidator()], verbose_name="intended audience"
+            ),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='mission_alignment',
-            field=models.TextField(blank=True, max_length=2000, validators=[core.text.LongTextValidator()], verbose_name='mission alignment'),
+            model_name="accountrequest",
+            name="mission_alignment",
+            field=models.TextField(
+                blank=True,
+                max_length=2000,
+                validators=[core.text.LongTextValidator()],
+                verbose_name="mission alignment",
+            ),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='network',
-            field=models.CharField(choices=[('private', 'Private network (e.g. one class or grade)'), ('public', 'Public network')], default='private', max_length=10, verbose_name='network'),
+            model_name="accountrequest",
+            name="network",
+            field=models.CharField(
+                choices=[("private", "Private network (e.g. one class or grade)"), ("public", "Public network")],
+                default="private",
+                max_length=10,
+                verbose_name="network",
+            ),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='org_unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='account_requests', to='accounts.orgunit', verbose_name='unit'),
+            model_name="accountrequest",
+            name="org_unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="account_requests",
+                to="accounts.orgunit",
+                verbose_name="unit",
+            ),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='platform',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='account_requests', to='catalogue.platform', verbose_name='platform'),
+            model_name="accountrequest",
+            name="platform",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="account_requests",
+                to="catalogue.platform",
+                verbose_name="platform",
+            ),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='public_justification',
-            field=models.TextField(blank=True, max_length=2000, validators=[core.text.LongTextValidator()], verbose_name='public justification'),
+            model_name="accountrequest",
+            name="public_justification",
+            field=models.TextField(
+                blank=True,
+                max_length=2000,
+                validators=[core.text.LongTextValidator()],
+                verbose_name="public justification",
+            ),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='purpose',
-            field=models.CharField(blank=True, choices=[('instructional', 'Instructional'), ('educational', 'Educational'), ('extracurricular', 'Extra-curricular program')], max_length=20, verbose_name='purpose'),
+            model_name="accountrequest",
+            name="purpose",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("instructional", "Instructional"),
+                    ("educational", "Educational"),
+                    ("extracurricular", "Extra-curricular program"),
+                ],
+                max_length=20,
+                verbose_name="purpose",
+            ),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='requester',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='account_requests', to=settings.AUTH_USER_MODEL, verbose_name='requester'),
+            model_name="accountrequest",
+            name="requester",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="account_requests",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="requester",
+            ),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Waiting for decision'), ('changes_requested', 'Changes requested'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', max_length=20, verbose_name='status'),
+            model_name="accountrequest",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("submitted", "Waiting for decision"),
+                    ("changes_requested", "Changes requested"),
+                    ("approved", "Approved"),
+                    ("rejected", "Rejected"),
+                    ("withdrawn", "Withdrawn"),
+                ],
+                db_index=True,
+                default="draft",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
     ]

@@ -5,54 +5,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_user_language'),
-        ('consent', '0001_consent_roster'),
+        ("accounts", "0005_user_language"),
+        ("consent", "0001_consent_roster"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='roster',
-            options={'ordering': ['org_unit__name', '-school_year'], 'verbose_name': 'consent roster', 'verbose_name_plural': 'consent rosters'},
+            name="roster",
+            options={
+                "ordering": ["org_unit__name", "-school_year"],
+                "verbose_name": "consent roster",
+                "verbose_name_plural": "consent rosters",
+            },
         ),
         migrations.AlterModelOptions(
-            name='student',
-            options={'ordering': ['display_name', 'id'], 'verbose_name': 'student', 'verbose_name_plural': 'students'},
+            name="student",
+            options={"ordering": ["display_name", "id"], "verbose_name": "student", "verbose_name_plural": "students"},
         ),
         migrations.AlterField(
-            model_name='roster',
-            name='org_unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consent_rosters', to='accounts.orgunit', verbose_name='school'),
+            model_name="roster",
+            name="org_unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="consent_rosters",
+                to="accounts.orgunit",
+                verbose_name="school",
+            ),
         ),
         migrations.AlterField(
-            model_name='roster',
-            name='school_year',
-            field=models.PositiveSmallIntegerField(help_text='The year the school year started (2026 for 2026–27).', verbose_name='school year'),
+            model_name="roster",
+            name="school_year",
+            field=models.PositiveSmallIntegerField(
+                help_text="The year the school year started (2026 for 2026–27).", verbose_name="school year"
+            ),
         ),
         migrations.AlterField(
-            model_name='schoolclass',
-            name='name',
-            field=models.CharField(max_length=100, verbose_name='name'),
+            model_name="schoolclass",
+            name="name",
+            field=models.CharField(max_length=100, verbose_name="name"),
         ),
         migrations.AlterField(
-            model_name='student',
-            name='classes',
-            field=models.ManyToManyField(blank=True, related_name='students', to='consent.schoolclass', verbose_name='classes'),
+            model_name="student",
+            name="classes",
+            field=models.ManyToManyField(
+                blank=True, related_name="students", to="consent.schoolclass", verbose_name="classes"
+            ),
         ),
         migrations.AlterField(
-            model_name='student',
-            name='display_name',
-            field=models.CharField(help_text='The name teachers know the student by.', max_length=120, verbose_name='name'),
+            model_name="student",
+            name="display_name",
+            field=models.CharField(
+                help_text="The name teachers know the student by.", max_length=120, verbose_name="name"
+            ),
         ),
         migrations.AlterField(
-            model_name='student',
-            name='grade',
-            field=models.CharField(blank=True, help_text='e.g. K, 1 … 12.', max_length=10, verbose_name='grade'),
+            model_name="student",
+            name="grade",
+            field=models.CharField(blank=True, help_text="e.g. K, 1 … 12.", max_length=10, verbose_name="grade"),
         ),
         migrations.AlterField(
-            model_name='student',
-            name='school_identifier',
-            field=models.CharField(help_text='The student number of the student information system (never shown to teachers).', max_length=40, verbose_name='student number'),
+            model_name="student",
+            name="school_identifier",
+            field=models.CharField(
+                help_text="The student number of the student information system (never shown to teachers).",
+                max_length=40,
+                verbose_name="student number",
+            ),
         ),
     ]
