@@ -239,7 +239,8 @@ class Acknowledgement(models.Model):
     """One recorded acknowledgement of one statement, with its version, wording and time (§1.2.3 etc.).
 
     `statement_text` is a copy of the wording the person ticked, taken at submission, so the record
-    stands on its own whatever happens to the policy versions later.
+    stands on its own whatever happens to the policy versions later: the French wording, with
+    `statement_language` "fr-ca", when they read the form in French (issue 17; empty before then).
     """
 
     request = models.ForeignKey(AccountRequest, on_delete=models.CASCADE, related_name="acknowledgements")
