@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.admin import ReadOnlyInline
 
@@ -14,6 +16,7 @@ class AcknowledgementInline(ReadOnlyInline):
         "statement",
         "statement_version",
         "statement_text",
+        "statement_language",
         "acknowledged_by",
         "acknowledged_at",
     ]
@@ -41,11 +44,11 @@ class AccountRequestAdmin(admin.ModelAdmin):
 
 
 class PolicyStateFilter(admin.SimpleListFilter):
-    title = "state"
+    title = gettext_lazy("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("active", "Asked now"), ("draft", "Draft"), ("past", "Superseded or retired")]
+        return [("active", _("Asked now")), ("draft", _("Draft")), ("past", _("Superseded or retired"))]
 
     def queryset(self, request, queryset):
         if self.value() == "active":
@@ -71,21 +74,36 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     search_fields = ["code", "wording", "clause"]
     ordering = ["position", "code", "-created_at"]
     actions = ["publish", "start_new_version", "retire"]
-    fields = ["code", "clause", "version", "wording", "why", "position", "published_at", "published_by", "is_active"]
+    # The French texts sit beside the English (issue 17): requesters reading in French see them.
+    fields = [
+        "code",
+        "clause",
+        "version",
+        "wording",
+        "wording_fr",
+        "why",
+        "why_fr",
+        "position",
+        "published_at",
+        "published_by",
+        "is_active",
+    ]
 
-    @admin.display(description="state")
+    @admin.display(description=gettext_lazy("state"))
     def state_label(self, obj):
-        return obj.state
+        return obj.state_label
 
-    @admin.display(description="wording")
+    @admin.display(description=gettext_lazy("wording"))
     def short_wording(self, obj):
         return obj.wording if len(obj.wording) <= 90 else obj.wording[:89] + "…"
 
     def get_readonly_fields(self, request, obj=None):
         state = ["published_at", "published_by", "is_active"]
         if obj is not None and obj.is_published:
-            # What people acknowledged never changes; only the form's order may.
-            return [*PolicyVersion.FROZEN_FIELDS, "why", *state]
+            # What people acknowledged never changes; only the form's order may, and a French text
+            # still missing may be written once (PolicyVersion.ADD_ONCE_FIELDS).
+            written = [name for name in PolicyVersion.ADD_ONCE_FIELDS if getattr(obj, name)]
+            return [*PolicyVersion.FROZEN_FIELDS, "why", *written, *state]
         return state
 
     def has_delete_permission(self, request, obj=None):
@@ -102,18 +120,20 @@ class PolicyVersionAdmin(admin.ModelAdmin):
             except services.WorkflowError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
-                self.message_user(request, done.format(version=result), messages.SUCCESS)
+                self.message_user(request, str(done) % {"version": result}, messages.SUCCESS)
 
-    @admin.action(description="Publish the selected drafts (each replaces its statement's active version)")
+    @admin.action(
+        description=gettext_lazy("Publish the selected drafts (each replaces its statement's active version)")
+    )
     def publish(self, request, queryset):
         self._each(
             request,
             queryset,
             lambda v, user: services.publish_policy_version(policy_version=v, user=user),
-            "{version} is published and asked on new requests from now on.",
+            gettext_lazy("%(version)s is published and asked on new requests from now on."),
         )
 
-    @admin.action(description="Start a new version (a draft copy) of the selected statements")
+    @admin.action(description=gettext_lazy("Start a new version (a draft copy) of the selected statements"))
     def start_new_version(self, request, queryset):
         for version in queryset:
             try:
@@ -124,15 +144,19 @@ class PolicyVersionAdmin(admin.ModelAdmin):
             link = reverse("admin:approvals_policyversion_change", args=[draft.pk])
             self.message_user(
                 request,
-                format_html('Draft <a href="{}">{}</a> created: edit its wording, then publish it.', link, draft),
+                format_html(
+                    _('Draft <a href="{link}">{draft}</a> created: edit its wording, then publish it.'),
+                    link=link,
+                    draft=draft,
+                ),
                 messages.SUCCESS,
             )
 
-    @admin.action(description="Stop asking the selected statements on new requests")
+    @admin.action(description=gettext_lazy("Stop asking the selected statements on new requests"))
     def retire(self, request, queryset):
         self._each(
             request,
             queryset,
             lambda v, user: services.retire_policy_version(policy_version=v, user=user),
-            "{version} is no longer asked on new requests.",
+            gettext_lazy("%(version)s is no longer asked on new requests."),
         )

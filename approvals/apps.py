@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ApprovalsConfig(AppConfig):
     name = "approvals"
-    verbose_name = "Account requests and approvals"
+    verbose_name = _("Account requests and approvals")
 
     def ready(self):
         from django.db.models.signals import post_save

@@ -8,10 +8,14 @@ field it is about, with everything the user typed kept.
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.selectors import units_employing
 from accounts.validators import district_domains_text, validate_district_email
 from catalogue.models import Platform
+from core.i18n import localized
 from core.text import SingleLineFieldsMixin
 
 from . import rules
@@ -37,15 +41,21 @@ def seen_field(code: str) -> str:
 
 
 def ack_label(statement) -> str:
-    return f"{statement.text} (AP 1311 {statement.clause})"
+    """The statement in the reader's language (its French wording when French is active and written)."""
+    return _("%(wording)s (AP 1311 %(clause)s)") % {
+        "wording": localized(statement, "wording"),
+        "clause": statement.clause,
+    }
 
 
 def identification_suggestion(unit) -> str:
     """A starting point for the §1.2.4 wording; the requester adds the class or grade."""
-    text = f"Professional social media site of {unit.name}, run by district staff."
     if unit.website_url:
-        text += f" Official website: {unit.website_url}"
-    return text
+        return _("Professional social media site of %(unit)s, run by district staff. Official website: %(url)s") % {
+            "unit": unit.name,
+            "url": unit.website_url,
+        }
+    return _("Professional social media site of %(unit)s, run by district staff.") % {"unit": unit.name}
 
 
 def initial_values(user) -> dict:
@@ -75,70 +85,77 @@ class AccountRequestForm(SingleLineFieldsMixin, forms.ModelForm):
     SUBMIT = "submit"
 
     school_based = forms.TypedChoiceField(
-        label="Kind of site",
+        label=gettext_lazy("Kind of site"),
         choices=[
-            ("True", "School-based: instructional, educational or extra-curricular (§1.2.1)"),
-            ("False", "Not school-based: a support-services or district site (§1.2.2)"),
+            ("True", gettext_lazy("School-based: instructional, educational or extra-curricular (§1.2.1)")),
+            ("False", gettext_lazy("Not school-based: a support-services or district site (§1.2.2)")),
         ],
         coerce=lambda value: value == "True",
         widget=forms.RadioSelect,
         initial="True",
     )
     purpose = forms.ChoiceField(
-        label="Purpose of the school-based site",
+        label=gettext_lazy("Purpose of the school-based site"),
         choices=AccountRequest.Purpose.choices,
         widget=forms.RadioSelect,
         required=False,
-        help_text="§1.2.1: school-based sites serve one of these matters. Needed for school-based sites.",
+        help_text=gettext_lazy("§1.2.1: school-based sites serve one of these matters. Needed for school-based sites."),
     )
     network = forms.ChoiceField(
-        label="Network",
+        label=gettext_lazy("Network"),
         choices=AccountRequest.Network.choices,
         widget=forms.RadioSelect,
         initial=AccountRequest.Network.PRIVATE,
-        help_text="§1.4.4 recommends a private network unless there is a specific educational need for a public one.",
+        help_text=gettext_lazy(
+            "§1.4.4 recommends a private network unless there is a specific educational need for a public one."
+        ),
     )
     comment_setting = forms.ChoiceField(
-        label="Planned comment setting",
+        label=gettext_lazy("Planned comment setting"),
         choices=AccountRequest.Comments.choices,
         widget=forms.RadioSelect,
         initial=AccountRequest.Comments.OFF,
     )
     account_email = forms.EmailField(
-        label="District e-mail address for the account",
+        label=gettext_lazy("District e-mail address for the account"),
         required=False,
         max_length=AccountRequest._meta.get_field("account_email").max_length,
         validators=[validate_district_email],
     )
     school_website_url = forms.URLField(
-        label="Link to the school or unit website",
+        label=gettext_lazy("Link to the school or unit website"),
         required=False,
         max_length=AccountRequest._meta.get_field("school_website_url").max_length,
         assume_scheme="https",
-        help_text="§1.2.4: the site links back to this page.",
+        help_text=gettext_lazy("§1.2.4: the site links back to this page."),
     )
 
     class Meta:
         model = AccountRequest
         fields = list(rules.REQUEST_FIELDS)
         labels = {
-            "org_unit": "School or department",
-            "title": "Site name",
-            "mission_alignment": "How the site serves the district's mission",
-            "description": "What the site is for",
-            "intended_audience": "Intended audience",
-            "public_justification": "Educational need for a public network",
-            "identification_text": "How the site identifies itself",
+            "org_unit": gettext_lazy("School or department"),
+            "platform": gettext_lazy("Platform"),
+            "title": gettext_lazy("Site name"),
+            "mission_alignment": gettext_lazy("How the site serves the district's mission"),
+            "description": gettext_lazy("What the site is for"),
+            "intended_audience": gettext_lazy("Intended audience"),
+            "public_justification": gettext_lazy("Educational need for a public network"),
+            "identification_text": gettext_lazy("How the site identifies itself"),
         }
         help_texts = {
-            "title": "For example “Room 12 Grade 5 class page”.",
-            "mission_alignment": "§1.2.2: a site that is not school-based is aligned with the district's mission and "
-            "function. Needed for sites that are not school-based.",
-            "description": "What you will post and how students, parents or colleagues will use it.",
-            "intended_audience": "§1.4.4: who the site is for, e.g. “students and parents of Room 12”.",
-            "public_justification": "§1.4.4: needed only for a public network.",
-            "identification_text": "§1.2.4: the site says it is a professional district site and names the school, "
-            "department or grade using it.",
+            "title": gettext_lazy("For example “Room 12 Grade 5 class page”."),
+            "mission_alignment": gettext_lazy(
+                "§1.2.2: a site that is not school-based is aligned with the district's mission and "
+                "function. Needed for sites that are not school-based."
+            ),
+            "description": gettext_lazy("What you will post and how students, parents or colleagues will use it."),
+            "intended_audience": gettext_lazy("§1.4.4: who the site is for, e.g. “students and parents of Room 12”."),
+            "public_justification": gettext_lazy("§1.4.4: needed only for a public network."),
+            "identification_text": gettext_lazy(
+                "§1.2.4: the site says it is a professional district site and names the school, "
+                "department or grade using it."
+            ),
         }
         widgets = {
             "mission_alignment": forms.Textarea(attrs={"rows": 3}),
@@ -154,7 +171,7 @@ class AccountRequestForm(SingleLineFieldsMixin, forms.ModelForm):
 
         units = units_employing(user)
         self.fields["org_unit"].queryset = units
-        self.fields["org_unit"].error_messages["invalid_choice"] = (
+        self.fields["org_unit"].error_messages["invalid_choice"] = _(
             "Choose a school or department you work in: requests are made for your own unit."
         )
         if units.count() == 1:
@@ -162,17 +179,21 @@ class AccountRequestForm(SingleLineFieldsMixin, forms.ModelForm):
 
         platforms = Platform.objects.approved()
         self.fields["platform"].queryset = platforms
-        self.fields["platform"].error_messages["invalid_choice"] = (
+        self.fields["platform"].error_messages["invalid_choice"] = _(
             "Choose one of the district-approved platforms (AP 1311 §1.4.7)."
         )
-        self.fields["platform"].help_text = "§1.4.7: only platforms the district has approved are listed."
+        self.fields["platform"].help_text = _("§1.4.7: only platforms the district has approved are listed.")
         self.no_comments_off = [p.name for p in platforms if not p.supports_comments_off]
-        note = "§1.4.3: off or moderated is the recommended default; comments left on are read every day."
+        note = _("§1.4.3: off or moderated is the recommended default; comments left on are read every day.")
         if self.no_comments_off:
-            note += f" Comments cannot be turned off on {', '.join(self.no_comments_off)}."
+            note += " " + _("Comments cannot be turned off on %(platforms)s.") % {
+                "platforms": ", ".join(self.no_comments_off)
+            }
         self.fields["comment_setting"].help_text = note
         domains = district_domains_text()
-        self.fields["account_email"].help_text = f"§1.1.1: a district address ({domains}), never a personal one."
+        self.fields["account_email"].help_text = _(
+            "§1.1.1: a district address (%(domains)s), never a personal one."
+        ) % {"domains": domains}
 
         # Only the unit, the platform and a name are needed for a draft; clean() asks for the rest
         # when submitting, so a half-written draft can always be saved.
@@ -190,7 +211,7 @@ class AccountRequestForm(SingleLineFieldsMixin, forms.ModelForm):
                 label=ack_label(statement),
                 required=False,
                 initial=statement.code in ticked,
-                help_text=statement.why or statement.clause,
+                help_text=localized(statement, "why") or statement.clause,
             )
             self.fields[seen_field(statement.code)] = ShownVersionField(required=False, initial=statement.version)
 
@@ -198,36 +219,41 @@ class AccountRequestForm(SingleLineFieldsMixin, forms.ModelForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(
-                "The site",
+                _("The site"),
                 "org_unit",
                 "platform",
                 "title",
             ),
             Fieldset(
-                "Purpose (§1.2.1, §1.2.2)",
+                _("Purpose (§1.2.1, §1.2.2)"),
                 "school_based",
                 Div("purpose", css_class="js-school-based"),
                 Div("mission_alignment", css_class="js-not-school-based"),
                 "description",
             ),
             Fieldset(
-                "Audience and privacy (§1.4.4)",
+                _("Audience and privacy (§1.4.4)"),
                 "intended_audience",
                 "network",
                 Div("public_justification", css_class="js-public-only"),
             ),
-            Fieldset("Comments (§1.4.3)", "comment_setting"),
+            Fieldset(_("Comments (§1.4.3)"), "comment_setting"),
             Fieldset(
-                "Identity of the site (§1.1.1, §1.2.4)",
+                _("Identity of the site (§1.1.1, §1.2.4)"),
                 "account_email",
                 "identification_text",
                 "school_website_url",
             ),
             Fieldset(
-                "Statements to acknowledge",
+                _("Statements to acknowledge"),
                 HTML(
-                    '<p class="form-text">All of them are needed to submit; a draft can be saved with some still '
-                    "open. Each one is recorded with its wording version and time when you submit.</p>"
+                    format_html(
+                        '<p class="form-text">{}</p>',
+                        _(
+                            "All of them are needed to submit; a draft can be saved with some still open. Each one "
+                            "is recorded with its wording version and time when you submit."
+                        ),
+                    )
                 ),
                 *[name for s in self.statements for name in (rules.ack_field(s.code), seen_field(s.code))],
             ),
@@ -247,10 +273,16 @@ class AccountRequestForm(SingleLineFieldsMixin, forms.ModelForm):
                 open_statements += 1
                 first_statement = first_statement or anchor
             else:
-                lines.append((anchor, f"{field.label}: {self.errors[name][0]}"))
+                lines.append(
+                    (anchor, _("%(field)s: %(error)s") % {"field": field.label, "error": self.errors[name][0]})
+                )
         if open_statements:
-            plural = "s" if open_statements != 1 else ""
-            lines.append((first_statement, f"Statements: {open_statements} statement{plural} still to tick."))
+            text = ngettext(
+                "Statements: %(count)s statement still to tick.",
+                "Statements: %(count)s statements still to tick.",
+                open_statements,
+            )
+            lines.append((first_statement, text % {"count": open_statements}))
         return lines
 
     def acknowledged(self) -> list[str]:
@@ -269,7 +301,7 @@ class AccountRequestForm(SingleLineFieldsMixin, forms.ModelForm):
                 # The tick was given to a wording that has been replaced since the page was opened.
                 self.add_error(
                     rules.ack_field(statement.code),
-                    "This statement was reworded since you opened the page: read the new wording and tick it again.",
+                    _("This statement was reworded since you opened the page: read the new wording and tick it again."),
                 )
         if self.intent == self.SUBMIT:
             problems = rules.submission_problems(
@@ -301,20 +333,22 @@ class DecisionForm(SingleLineFieldsMixin, forms.Form):
     REJECT = "reject"
 
     decision = forms.ChoiceField(
-        label="Your decision",
+        label=gettext_lazy("Your decision"),
         choices=[
-            (APPROVE, "Approve: the employee may set up the account"),
-            (CHANGES, "Ask for changes: send it back with what to change"),
-            (REJECT, "Reject: the account must not be set up"),
+            (APPROVE, gettext_lazy("Approve: the employee may set up the account")),
+            (CHANGES, gettext_lazy("Ask for changes: send it back with what to change")),
+            (REJECT, gettext_lazy("Reject: the account must not be set up")),
         ],
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label="Comment for the requester",
+        label=gettext_lazy("Comment for the requester"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Needed when you ask for changes or reject. The requester sees it and it is kept in the audit trail.",
+        help_text=gettext_lazy(
+            "Needed when you ask for changes or reject. The requester sees it and it is kept in the audit trail."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -325,13 +359,13 @@ class DecisionForm(SingleLineFieldsMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") in (self.CHANGES, self.REJECT) and not (cleaned.get("comment") or "").strip():
-            self.add_error("comment", "Write what should change, or why the request is rejected.")
+            self.add_error("comment", _("Write what should change, or why the request is rejected."))
         return cleaned
 
 
 class WithdrawForm(SingleLineFieldsMixin, forms.Form):
     reason = forms.CharField(
-        label="Reason (optional)",
+        label=gettext_lazy("Reason (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -12,32 +12,33 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.text import validate_long_text, validate_single_line
 
 
 class AccountRequest(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Waiting for decision"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Waiting for decision")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Purpose(models.TextChoices):  # §1.2.1
-        INSTRUCTIONAL = "instructional", "Instructional"
-        EDUCATIONAL = "educational", "Educational"
-        EXTRACURRICULAR = "extracurricular", "Extra-curricular program"
+        INSTRUCTIONAL = "instructional", _("Instructional")
+        EDUCATIONAL = "educational", _("Educational")
+        EXTRACURRICULAR = "extracurricular", _("Extra-curricular program")
 
     class Network(models.TextChoices):  # §1.4.4
-        PRIVATE = "private", "Private network (e.g. one class or grade)"
-        PUBLIC = "public", "Public network"
+        PRIVATE = "private", _("Private network (e.g. one class or grade)")
+        PUBLIC = "public", _("Public network")
 
     class Comments(models.TextChoices):  # §1.4.3
-        OFF = "off", "Off"
-        MODERATED = "moderated", "Moderated (reviewed before they appear)"
-        ON = "on", "On (monitored every day)"
+        OFF = "off", _("Off")
+        MODERATED = "moderated", _("Moderated (reviewed before they appear)")
+        ON = "on", _("On (monitored every day)")
 
     OPEN_STATES = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED)
     DECIDED_STATES = (Status.APPROVED, Status.REJECTED)
@@ -46,31 +47,48 @@ class AccountRequest(models.Model):
     # Withdrawn by the requester at any time before a decision.
     WITHDRAWABLE_STATES = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED)
 
-    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="account_requests")
-    org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="account_requests")
-    platform = models.ForeignKey("catalogue.Platform", on_delete=models.PROTECT, related_name="account_requests")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="account_requests", verbose_name=_("requester")
+    )
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit", on_delete=models.PROTECT, related_name="account_requests", verbose_name=_("unit")
+    )
+    platform = models.ForeignKey(
+        "catalogue.Platform", on_delete=models.PROTECT, related_name="account_requests", verbose_name=_("platform")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
 
     title = models.CharField(
-        "site name", max_length=120, validators=[validate_single_line], help_text="e.g. “Room 12 Grade 5 class page”."
+        _("site name"),
+        max_length=120,
+        validators=[validate_single_line],
+        help_text=_("e.g. “Room 12 Grade 5 class page”."),
     )
     school_based = models.BooleanField(
-        "school-based site",
+        _("school-based site"),
         default=True,
-        help_text="School-based sites serve instructional, educational or extra-curricular matters "
-        "(§1.2.1); others must align with the district's mission (§1.2.2).",
+        help_text=_(
+            "School-based sites serve instructional, educational or extra-curricular matters "
+            "(§1.2.1); others must align with the district's mission (§1.2.2)."
+        ),
     )
-    purpose = models.CharField(max_length=20, choices=Purpose.choices, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, blank=True)
     # Free text has a ceiling (a 1 MB description used to be accepted) and no control characters.
-    mission_alignment = models.TextField(blank=True, max_length=2000, validators=[validate_long_text])
-    description = models.TextField(max_length=4000, validators=[validate_long_text])
-    intended_audience = models.CharField(max_length=200, validators=[validate_single_line])
-    network = models.CharField(max_length=10, choices=Network.choices, default=Network.PRIVATE)
-    public_justification = models.TextField(blank=True, max_length=2000, validators=[validate_long_text])
-    comment_setting = models.CharField(max_length=10, choices=Comments.choices, default=Comments.OFF)
-    account_email = models.EmailField("district e-mail for the account")
-    identification_text = models.TextField(max_length=1000, validators=[validate_long_text])
-    school_website_url = models.URLField("link to the school or unit website")
+    mission_alignment = models.TextField(
+        _("mission alignment"), blank=True, max_length=2000, validators=[validate_long_text]
+    )
+    description = models.TextField(_("description"), max_length=4000, validators=[validate_long_text])
+    intended_audience = models.CharField(_("intended audience"), max_length=200, validators=[validate_single_line])
+    network = models.CharField(_("network"), max_length=10, choices=Network.choices, default=Network.PRIVATE)
+    public_justification = models.TextField(
+        _("public justification"), blank=True, max_length=2000, validators=[validate_long_text]
+    )
+    comment_setting = models.CharField(
+        _("comment setting"), max_length=10, choices=Comments.choices, default=Comments.OFF
+    )
+    account_email = models.EmailField(_("district e-mail for the account"))
+    identification_text = models.TextField(_("identification text"), max_length=1000, validators=[validate_long_text])
+    school_website_url = models.URLField(_("link to the school or unit website"))
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -86,6 +104,8 @@ class AccountRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("account request")
+        verbose_name_plural = _("account requests")
         indexes = [models.Index(fields=["org_unit", "status", "submitted_at"])]
         constraints = [
             models.CheckConstraint(
@@ -128,29 +148,44 @@ class PolicyVersion(models.Model):
 
     # What a published version may never change again.
     FROZEN_FIELDS = ("code", "clause", "version", "wording")
+    # The French texts of a published version may be written once, when still empty, and then never change.
+    ADD_ONCE_FIELDS = ("wording_fr", "why_fr")
 
     code = models.SlugField(
-        max_length=30, help_text="The statement this wording belongs to, e.g. “student_pii”; the same across versions."
+        max_length=30,
+        help_text=_("The statement this wording belongs to, e.g. “student_pii”; the same across versions."),
     )
-    clause = models.CharField(max_length=40, help_text="The clause the statement serves, e.g. “§1.3.6”.")
-    version = models.CharField(max_length=20, help_text="e.g. “2026-2”; unique per statement.")
-    wording = models.TextField(help_text="What the requester ticks, in the district's own words.")
+    clause = models.CharField(max_length=40, help_text=_("The clause the statement serves, e.g. “§1.3.6”."))
+    version = models.CharField(max_length=20, help_text=_("e.g. “2026-2”; unique per statement."))
+    wording = models.TextField(help_text=_("What the requester ticks, in the district's own words."))
     why = models.CharField(
-        "why it is asked", max_length=300, blank=True, help_text="Shown under the statement on the request form."
+        _("why it is asked"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown under the statement on the request form."),
     )
-    position = models.PositiveSmallIntegerField(default=100, help_text="Order on the request form (smallest first).")
-    published_at = models.DateTimeField(null=True, blank=True, help_text="Empty while the wording is a draft.")
+    # Data in two languages (issue 17): the French wording people read when they use the portal in
+    # French; empty, they read the English. Shown through core.i18n.localized(statement, "wording").
+    wording_fr = models.TextField(
+        _("wording (French)"),
+        blank=True,
+        help_text=_("The same statement in French. Once published, it may be added if missing, never changed."),
+    )
+    why_fr = models.CharField(_("why it is asked (French)"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=100, help_text=_("Order on the request form (smallest first)."))
+    published_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty while the wording is a draft."))
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     is_active = models.BooleanField(
-        default=False, help_text="The version requesters are asked to acknowledge now (one per statement)."
+        default=False, help_text=_("The version requesters are asked to acknowledge now (one per statement).")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["position", "code", "-created_at"]
-        verbose_name = "policy version"
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="policy_version_unique"),
             models.UniqueConstraint(
@@ -167,11 +202,14 @@ class PolicyVersion(models.Model):
     def save(self, *args, **kwargs):
         # A published wording is evidence of what people agreed to: it never changes in place.
         if self.pk:
-            before = PolicyVersion.objects.filter(pk=self.pk, published_at__isnull=False).values(*self.FROZEN_FIELDS)
-            before = before.first()
-            if before and any(before[name] != getattr(self, name) for name in self.FROZEN_FIELDS):
+            before = PolicyVersion.objects.filter(pk=self.pk, published_at__isnull=False)
+            before = before.values(*self.FROZEN_FIELDS, *self.ADD_ONCE_FIELDS).first()
+            if before and (
+                any(before[name] != getattr(self, name) for name in self.FROZEN_FIELDS)
+                or any(before[name] and before[name] != getattr(self, name) for name in self.ADD_ONCE_FIELDS)
+            ):
                 raise ValidationError(
-                    "A published wording never changes: start a new version of the statement instead."
+                    _("A published wording never changes: start a new version of the statement instead.")
                 )
         super().save(*args, **kwargs)
 
@@ -190,23 +228,34 @@ class PolicyVersion(models.Model):
             return "active"
         return "superseded or retired" if self.is_published else "draft"
 
+    @property
+    def state_label(self) -> str:
+        """`state` in words for the admin, in the reader's language."""
+        labels = {"active": _("active"), "draft": _("draft"), "superseded or retired": _("superseded or retired")}
+        return str(labels[self.state])
+
 
 class Acknowledgement(models.Model):
     """One recorded acknowledgement of one statement, with its version, wording and time (§1.2.3 etc.).
 
     `statement_text` is a copy of the wording the person ticked, taken at submission, so the record
-    stands on its own whatever happens to the policy versions later.
+    stands on its own whatever happens to the policy versions later: the French wording, with
+    `statement_language` "fr-ca", when they read the form in French (issue 17; empty before then).
     """
 
     request = models.ForeignKey(AccountRequest, on_delete=models.CASCADE, related_name="acknowledgements")
     statement = models.CharField(max_length=30)
     statement_version = models.CharField(max_length=20)
-    statement_text = models.TextField("wording acknowledged", blank=True)
+    statement_text = models.TextField(_("wording acknowledged"), blank=True)
+    # The language of `statement_text` (issue 17): "fr-ca" when the person read and ticked the French wording.
+    statement_language = models.CharField(_("language of the wording"), max_length=10, blank=True)
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     acknowledged_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["request", "statement"]
+        verbose_name = _("acknowledgement")
+        verbose_name_plural = _("acknowledgements")
         constraints = [models.UniqueConstraint(fields=["request", "statement"], name="ack_unique_statement")]
 
     def __str__(self):

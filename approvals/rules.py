@@ -10,6 +10,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.selectors import units_employing
 from accounts.validators import is_district_email, validate_district_email
@@ -37,12 +39,16 @@ REQUEST_FIELDS = (
 
 # Needed before submission, whatever the kind of site.
 REQUIRED_TO_SUBMIT = {
-    "title": "Give the site a name.",
-    "description": "Describe what the site is for and what you will post.",
-    "intended_audience": "Say who the site is for (AP 1311 §1.4.4).",
-    "account_email": "Give the district e-mail address the account will use (AP 1311 §1.1.1).",
-    "identification_text": "Write how the site will say that it is a professional district site (AP 1311 §1.2.4).",
-    "school_website_url": "Give the link to the school or unit website the site will point to (AP 1311 §1.2.4).",
+    "title": gettext_lazy("Give the site a name."),
+    "description": gettext_lazy("Describe what the site is for and what you will post."),
+    "intended_audience": gettext_lazy("Say who the site is for (AP 1311 §1.4.4)."),
+    "account_email": gettext_lazy("Give the district e-mail address the account will use (AP 1311 §1.1.1)."),
+    "identification_text": gettext_lazy(
+        "Write how the site will say that it is a professional district site (AP 1311 §1.2.4)."
+    ),
+    "school_website_url": gettext_lazy(
+        "Give the link to the school or unit website the site will point to (AP 1311 §1.2.4)."
+    ),
 }
 
 _web_url = URLValidator(schemes=["http", "https"])
@@ -81,17 +87,19 @@ def draft_problems(*, requester, values: Mapping[str, Any]) -> dict[str, str]:
     problems: dict[str, str] = {}
     unit = values.get("org_unit")
     if unit is None:
-        problems["org_unit"] = "Choose the school or department the site belongs to."
+        problems["org_unit"] = _("Choose the school or department the site belongs to.")
     elif not units_employing(requester).filter(pk=unit.pk).exists():
-        problems["org_unit"] = "You can only ask for accounts for a school or department you work in."
+        problems["org_unit"] = _("You can only ask for accounts for a school or department you work in.")
     platform = values.get("platform")
     if platform is None:
-        problems["platform"] = "Choose the platform."
+        problems["platform"] = _("Choose the platform.")
     elif not platform.is_approved:
         # AP 1311 §1.4.7: only district-approved online applications.
-        problems["platform"] = f"{platform} is not a district-approved platform (AP 1311 §1.4.7)."
+        problems["platform"] = _("%(platform)s is not a district-approved platform (AP 1311 §1.4.7).") % {
+            "platform": platform
+        }
     if _blank(values.get("title")):
-        problems["title"] = "Give the site a name, even for a draft."
+        problems["title"] = _("Give the site a name, even for a draft.")
     email = values.get("account_email") or ""
     if email and not is_district_email(email):
         # AP 1311 §1.1.1: never a personal address, not even in a draft.
@@ -104,7 +112,7 @@ def draft_problems(*, requester, values: Mapping[str, Any]) -> dict[str, str]:
         try:
             _web_url(url)
         except ValidationError:
-            problems["school_website_url"] = "Enter a full web address starting with https:// (AP 1311 §1.2.4)."
+            problems["school_website_url"] = _("Enter a full web address starting with https:// (AP 1311 §1.2.4).")
     return problems
 
 
@@ -123,19 +131,19 @@ def submission_problems(
     problems = draft_problems(requester=requester, values=values)
     for name, message in REQUIRED_TO_SUBMIT.items():
         if _blank(values.get(name)) and name not in problems:
-            problems[name] = message
+            problems[name] = str(message)
     if values.get("school_based"):
         # AP 1311 §1.2.1: school-based sites serve instructional, educational or extra-curricular matters.
         if _blank(values.get("purpose")):
-            problems["purpose"] = "Choose the purpose of a school-based site (AP 1311 §1.2.1)."
+            problems["purpose"] = _("Choose the purpose of a school-based site (AP 1311 §1.2.1).")
     elif _blank(values.get("mission_alignment")):
         # AP 1311 §1.2.2: other professional sites align with the district's mission and function.
-        problems["mission_alignment"] = (
+        problems["mission_alignment"] = _(
             "Explain how a site that is not school-based serves the district's mission (AP 1311 §1.2.2)."
         )
     if values.get("network") == AccountRequest.Network.PUBLIC and _blank(values.get("public_justification")):
         # AP 1311 §1.4.4: private is the recommended practice; public needs a specific educational need.
-        problems["public_justification"] = (
+        problems["public_justification"] = _(
             "A public site needs a specific educational reason; otherwise choose a private network (AP 1311 §1.4.4)."
         )
     platform = values.get("platform")
@@ -145,12 +153,14 @@ def submission_problems(
         and not platform.supports_comments_off
     ):
         # AP 1311 §1.4.3: if comments cannot be off, they are moderated or monitored daily.
-        problems["comment_setting"] = (
-            f"{platform} cannot turn comments off: choose moderated, or on with daily monitoring (AP 1311 §1.4.3)."
-        )
+        problems["comment_setting"] = _(
+            "%(platform)s cannot turn comments off: choose moderated, or on with daily monitoring (AP 1311 §1.4.3)."
+        ) % {"platform": platform}
     statements = _or_active(statements)
     ticked = acknowledged_codes(acknowledged, statements)
     for statement in statements:
         if statement.code not in ticked:
-            problems[ack_field(statement.code)] = f"Tick this statement to submit ({statement.clause})."
+            problems[ack_field(statement.code)] = _("Tick this statement to submit (%(clause)s).") % {
+                "clause": statement.clause
+            }
     return problems

@@ -22,15 +22,19 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Membership, User
 from audit.services import record_event
 from core.errors import DomainError
 from core.errors import NotPermitted as BaseNotPermitted
+from core.i18n import localized
 from notifications.services import notify
 
 from . import rules
@@ -65,19 +69,54 @@ def _lock(account_request: AccountRequest | int) -> AccountRequest:
     return AccountRequest.objects.select_for_update().get(pk=pk)
 
 
+# What the caller tried (the `doing` codes below), as the start of a refusal; whole sentences so each
+# language words them its own way.
+_CANNOT = {
+    "edit": gettext_lazy("You cannot edit “%(title)s”: %(reason)s."),
+    "submit": gettext_lazy("You cannot submit “%(title)s”: %(reason)s."),
+    "approve": gettext_lazy("You cannot approve “%(title)s”: %(reason)s."),
+    "reject": gettext_lazy("You cannot reject “%(title)s”: %(reason)s."),
+    "ask for changes on": gettext_lazy("You cannot ask for changes on “%(title)s”: %(reason)s."),
+    "withdraw": gettext_lazy("You cannot withdraw “%(title)s”: %(reason)s."),
+}
+_ONLY_REQUESTER = {
+    "edit": gettext_lazy("Only the person who wrote this request can edit it."),
+    "submit": gettext_lazy("Only the person who wrote this request can submit it."),
+    "withdraw": gettext_lazy("Only the person who wrote this request can withdraw it."),
+}
+_COMMENT_NEEDED = {
+    "reject": gettext_lazy("Write a comment to reject this request: the requester needs to know why."),
+    "ask for changes on": gettext_lazy(
+        "Write a comment to ask for changes on this request: the requester needs to know why."
+    ),
+}
+_ONLY_DISTRICT_ADMIN = {
+    "draft": gettext_lazy("Only a district admin can draft a policy version."),
+    "publish": gettext_lazy("Only a district admin can publish a policy version."),
+    "retire": gettext_lazy("Only a district admin can retire a policy version."),
+}
+
+
 def _state_refusal(locked: AccountRequest, doing: str) -> WorkflowError:
     """Why `doing` is impossible in the request's current state, in words for the user."""
-    who = locked.decided_by.short_name if locked.decided_by_id else "someone"
+    who = locked.decided_by.short_name if locked.decided_by_id else _("someone")
     when = _when(locked.decided_at) if locked.decided_at else ""
-    reasons = {
-        Status.DRAFT: "it has not been submitted yet",
-        Status.SUBMITTED: "it is waiting for a decision",
-        Status.CHANGES_REQUESTED: f"{who} asked for changes on {when} and it is back with the requester",
-        Status.APPROVED: f"it was already approved by {who} on {when}",
-        Status.REJECTED: f"it was already rejected by {who} on {when}",
-        Status.WITHDRAWN: "it was withdrawn by the requester",
-    }
-    return WorkflowError(f"You cannot {doing} “{locked.title}”: {reasons[locked.status]}.")
+    if locked.status == Status.DRAFT:
+        reason = _("it has not been submitted yet")
+    elif locked.status == Status.SUBMITTED:
+        reason = _("it is waiting for a decision")
+    elif locked.status == Status.CHANGES_REQUESTED:
+        reason = _("%(who)s asked for changes on %(when)s and it is back with the requester") % {
+            "who": who,
+            "when": when,
+        }
+    elif locked.status == Status.APPROVED:
+        reason = _("it was already approved by %(who)s on %(when)s") % {"who": who, "when": when}
+    elif locked.status == Status.REJECTED:
+        reason = _("it was already rejected by %(who)s on %(when)s") % {"who": who, "when": when}
+    else:
+        reason = _("it was withdrawn by the requester")
+    return WorkflowError(str(_CANNOT[doing]) % {"title": locked.title, "reason": reason})
 
 
 def _move(locked: AccountRequest, *, allowed: Iterable[str], to: str, doing: str, **fields: Any) -> AccountRequest:
@@ -97,7 +136,7 @@ def _move(locked: AccountRequest, *, allowed: Iterable[str], to: str, doing: str
 
 def _require_requester(locked: AccountRequest, user: User, doing: str) -> None:
     if locked.requester_id != user.pk:
-        raise NotPermitted(f"Only the person who wrote this request can {doing} it.")
+        raise NotPermitted(str(_ONLY_REQUESTER[doing]))
 
 
 def _clean_values(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -118,6 +157,15 @@ def _check_draft(requester: User, values: Mapping[str, Any]) -> None:
     problems = rules.draft_problems(requester=requester, values=values)
     if problems:
         raise WorkflowError(" ".join(problems.values()), problems=problems)
+
+
+def _wording_read(statement: PolicyVersion, language: str | None) -> tuple[str, str]:
+    """(text, language code) of the wording a requester reading in `language` was shown (issue 17):
+    the French wording when French was active and the district wrote one, else the English (§1.2.3)."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(language):
+        text = localized(statement, "wording")
+    return text, (language if text != statement.wording else settings.LANGUAGE_CODE)
 
 
 def _detail_url(locked: AccountRequest) -> str:
@@ -195,7 +243,11 @@ def update_draft(
 
 @transaction.atomic
 def submit_request(
-    *, account_request: AccountRequest | int, user: User, acknowledged: Iterable[str] | None = None
+    *,
+    account_request: AccountRequest | int,
+    user: User,
+    acknowledged: Iterable[str] | None = None,
+    language: str | None = None,
 ) -> AccountRequest:
     """Send a complete request to the unit's principal or supervisor (§1.2.3, §1.4.6).
 
@@ -203,7 +255,9 @@ def submit_request(
     Checks every rule of approvals.rules.submission_problems, including one tick per active policy
     version (`acknowledged`, or the ticks saved with the draft when None).
     Side effects: one Acknowledgement row per active statement, with its version and a copy of its
-    wording (kept when already given for the same version, renewed when the wording changed); one
+    wording as the requester read it (kept when already given for the same version, renewed when the
+    wording changed); `language` is the language the form was shown in (the active one when None):
+    the French wording is recorded, with its language, when the requester read it in French (issue 17); one
     audit event (request.submitted, with the statement versions); one notification to each person
     who may decide it (the unit's approvers other than the requester, else the district admins).
     """
@@ -225,25 +279,37 @@ def submit_request(
         field_messages = [m for f, m in problems.items() if not f.startswith("ack_")]
         missing_ticks = len(problems) - len(field_messages)
         if missing_ticks:
-            field_messages.append(f"Tick the {missing_ticks} statement{'s' if missing_ticks != 1 else ''} still open.")
-        raise WorkflowError("This request is not ready to submit. " + " ".join(field_messages), problems=problems)
+            field_messages.append(
+                ngettext(
+                    "Tick the %(count)s statement still open.",
+                    "Tick the %(count)s statements still open.",
+                    missing_ticks,
+                )
+                % {"count": missing_ticks}
+            )
+        raise WorkflowError(
+            " ".join([_("This request is not ready to submit."), *map(str, field_messages)]), problems=problems
+        )
 
     now = timezone.now()
     existing = {a.statement: a for a in locked.acknowledgements.all()}
     for statement in statements:
+        text, text_language = _wording_read(statement, language)
         ack = existing.get(statement.code)
         if ack is None:
             Acknowledgement.objects.create(
                 request=locked,
                 statement=statement.code,
                 statement_version=statement.version,
-                statement_text=statement.wording,
+                statement_text=text,
+                statement_language=text_language,
                 acknowledged_by=user,
             )
         elif ack.statement_version != statement.version:
             Acknowledgement.objects.filter(pk=ack.pk).update(
                 statement_version=statement.version,
-                statement_text=statement.wording,
+                statement_text=text,
+                statement_language=text_language,
                 acknowledged_by=user,
                 acknowledged_at=now,
             )
@@ -293,19 +359,24 @@ def _decide(
         if locked.requester_id == user.pk:
             # AP 1311 §1.4.6: approval comes from someone else, even when the requester approves for the unit.
             raise NotPermitted(
-                "You cannot decide your own request (AP 1311 §1.4.6): another approver of the unit or a "
-                "district admin decides it."
+                _(
+                    "You cannot decide your own request (AP 1311 §1.4.6): another approver of the unit or a "
+                    "district admin decides it."
+                )
             )
-        raise NotPermitted(f"Only a principal or supervisor of {locked.org_unit} can decide this request.")
+        raise NotPermitted(
+            _("Only a principal or supervisor of %(unit)s can decide this request.") % {"unit": locked.org_unit}
+        )
     if locked.status != Status.SUBMITTED:
         raise _state_refusal(locked, doing)
     comment = (comment or "").strip()
     if comment_required and not comment:
-        raise WorkflowError(f"Write a comment to {doing} this request: the requester needs to know why.")
+        raise WorkflowError(str(_COMMENT_NEEDED[doing]))
     if to == Status.APPROVED and not locked.platform.is_approved:
         # AP 1311 §1.4.7: the platform lost its district approval after the request was submitted.
         raise WorkflowError(
-            f"{locked.platform} is no longer a district-approved platform (AP 1311 §1.4.7): ask for changes or reject."
+            _("%(platform)s is no longer a district-approved platform (AP 1311 §1.4.7): ask for changes or reject.")
+            % {"platform": locked.platform}
         )
     now = timezone.now()
     locked = _move(
@@ -444,10 +515,13 @@ def withdraw_request_of_departed(*, account_request: AccountRequest | int, user:
     """
     locked = _lock(account_request)
     if locked.requester_id == user.pk or not is_decider_for(user, locked):
-        raise NotPermitted("Only the unit's principal or supervisor can withdraw a departed person's request.")
+        raise NotPermitted(_("Only the unit's principal or supervisor can withdraw a departed person's request."))
     requester = locked.requester
     if requester.is_active and Membership.objects.filter(user=requester, org_unit_id=locked.org_unit_id).exists():
-        raise WorkflowError(f"{requester.short_name} is still staff of {locked.org_unit}: they withdraw it themselves.")
+        raise WorkflowError(
+            _("%(person)s is still staff of %(unit)s: they withdraw it themselves.")
+            % {"person": requester.short_name, "unit": locked.org_unit}
+        )
     locked = _move(locked, allowed=AccountRequest.WITHDRAWABLE_STATES, to=Status.WITHDRAWN, doing="withdraw")
     record_event(
         actor=user,
@@ -464,7 +538,7 @@ def withdraw_request_of_departed(*, account_request: AccountRequest | int, user:
 
 def _require_district_admin(user: User, doing: str) -> None:
     if not (user.is_active and user.is_district_admin):
-        raise NotPermitted(f"Only a district admin can {doing} a policy version.")
+        raise NotPermitted(str(_ONLY_DISTRICT_ADMIN[doing]))
 
 
 def _lock_version(policy_version: PolicyVersion | int) -> PolicyVersion:
@@ -499,6 +573,8 @@ def draft_policy_version(*, based_on: PolicyVersion | int, user: User) -> Policy
         version=_next_version(source.version, taken),
         wording=source.wording,
         why=source.why,
+        wording_fr=source.wording_fr,
+        why_fr=source.why_fr,
         position=source.position,
     )
     record_event(
@@ -522,9 +598,11 @@ def publish_policy_version(*, policy_version: PolicyVersion | int, user: User) -
     _require_district_admin(user, "publish")
     locked = _lock_version(policy_version)
     if locked.is_published:
-        raise WorkflowError(f"{locked} is already published; its wording can no longer change.")
+        raise WorkflowError(
+            _("%(version)s is already published; its wording can no longer change.") % {"version": locked}
+        )
     if not locked.wording.strip():
-        raise WorkflowError(f"Write the wording of {locked} before publishing it.")
+        raise WorkflowError(_("Write the wording of %(version)s before publishing it.") % {"version": locked})
     previous = list(PolicyVersion.objects.select_for_update().filter(code=locked.code, is_active=True))
     # The old version steps down first: one active version per statement (a database constraint).
     PolicyVersion.objects.filter(pk__in=[p.pk for p in previous]).update(is_active=False)
@@ -554,7 +632,9 @@ def retire_policy_version(*, policy_version: PolicyVersion | int, user: User) ->
     _require_district_admin(user, "retire")
     locked = _lock_version(policy_version)
     if not locked.is_active:
-        raise WorkflowError(f"{locked} is not the version being asked, so there is nothing to retire.")
+        raise WorkflowError(
+            _("%(version)s is not the version being asked, so there is nothing to retire.") % {"version": locked}
+        )
     PolicyVersion.objects.filter(pk=locked.pk).update(is_active=False)
     locked.refresh_from_db()
     record_event(

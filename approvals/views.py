@@ -11,6 +11,8 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import is_approver, units_employing
@@ -27,19 +29,19 @@ PAGE_SIZE = 20
 
 # How each audit action reads on the request's timeline.
 TIMELINE_LABELS = {
-    "request.created": "Started the request as a draft",
-    "request.updated": "Edited the request",
-    "request.submitted": "Submitted the request for a decision",
-    "request.approved": "Approved the request",
-    "request.rejected": "Rejected the request",
-    "request.changes_requested": "Asked for changes",
-    "request.withdrawn": "Withdrew the request",
+    "request.created": gettext_lazy("Started the request as a draft"),
+    "request.updated": gettext_lazy("Edited the request"),
+    "request.submitted": gettext_lazy("Submitted the request for a decision"),
+    "request.approved": gettext_lazy("Approved the request"),
+    "request.rejected": gettext_lazy("Rejected the request"),
+    "request.changes_requested": gettext_lazy("Asked for changes"),
+    "request.withdrawn": gettext_lazy("Withdrew the request"),
 }
 
 
 def _field_label(name: str) -> str:
     if name == "acknowledgements":
-        return "statements"
+        return _("statements")
     try:
         return str(AccountRequest._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
@@ -70,7 +72,7 @@ def _get_own(request, pk: int) -> AccountRequest:
     """The requester's own request: outsiders get 404, approvers who may see it get 403."""
     account_request = _get_visible(request, pk)
     if account_request.requester_id != request.user.pk:
-        raise PermissionDenied("Only the person who wrote this request can change it.")
+        raise PermissionDenied(_("Only the person who wrote this request can change it."))
     return account_request
 
 
@@ -81,11 +83,11 @@ def _timeline(account_request: AccountRequest) -> list[dict]:
         details = event.details or {}
         label = TIMELINE_LABELS.get(event.action, event.action)
         if event.action == "request.submitted" and details.get("resubmission"):
-            label = "Submitted the request again, with the changes"
+            label = _("Submitted the request again, with the changes")
         timeline.append(
             {
                 "when": event.created_at,
-                "who": event.actor.short_name if event.actor else "The portal",
+                "who": event.actor.short_name if event.actor else _("The portal"),
                 "action": event.action,
                 "label": label,
                 "comment": details.get("comment") or details.get("reason") or "",
@@ -124,7 +126,7 @@ def my_requests(request):
 def queue(request):
     """Approver's queue: waiting for my decision (oldest first), or recently decided."""
     if not is_approver(request.user):
-        raise PermissionDenied("The decision queue is for principals, supervisors and district admins.")
+        raise PermissionDenied(_("The decision queue is for principals, supervisors and district admins."))
     show = "decided" if request.GET.get("show") == "decided" else "waiting"
     if show == "decided":
         qs = selectors.requests_recently_decided_for(request.user)
@@ -171,17 +173,25 @@ def _save_and_maybe_submit(request, form, account_request=None):
             form.add_error(None, str(error))
         return None
     if form.intent != AccountRequestForm.SUBMIT:
-        messages.success(request, f"Draft “{account_request.title}” saved. Submit it when it is complete.")
+        messages.success(
+            request, _("Draft “%(title)s” saved. Submit it when it is complete.") % {"title": account_request.title}
+        )
         return redirect("approvals:detail", pk=account_request.pk)
     try:
-        services.submit_request(account_request=account_request, user=request.user)
+        services.submit_request(account_request=account_request, user=request.user, language=request.LANGUAGE_CODE)
     except services.WorkflowError as error:
-        messages.warning(request, f"Your changes were saved as a draft, but the request was not submitted: {error}")
+        messages.warning(
+            request,
+            _("Your changes were saved as a draft, but the request was not submitted: %(error)s") % {"error": error},
+        )
         return redirect("approvals:edit", pk=account_request.pk)
     messages.success(
         request,
-        f"“{account_request.title}” was submitted. Your principal or supervisor has been told; "
-        "do not set up the account before it is approved (AP 1311 §1.4.6).",
+        _(
+            "“%(title)s” was submitted. Your principal or supervisor has been told; "
+            "do not set up the account before it is approved (AP 1311 §1.4.6)."
+        )
+        % {"title": account_request.title},
     )
     return redirect("approvals:detail", pk=account_request.pk)
 
@@ -192,8 +202,10 @@ def create(request):
     if not units_employing(request.user).exists():
         messages.info(
             request,
-            "You are not listed as staff of any school or department yet, so you cannot request an account. "
-            "Ask a district admin to add you to your unit.",
+            _(
+                "You are not listed as staff of any school or department yet, so you cannot request an account. "
+                "Ask a district admin to add you to your unit."
+            ),
         )
         return redirect("approvals:mine")
     if request.method == "POST":
@@ -214,7 +226,8 @@ def edit(request, pk: int):
     if not account_request.is_editable:
         messages.warning(
             request,
-            f"“{account_request.title}” can no longer be edited: it is {account_request.get_status_display().lower()}.",
+            _("“%(title)s” can no longer be edited: it is %(status)s.")
+            % {"title": account_request.title, "status": account_request.get_status_display().lower()},
         )
         return redirect("approvals:detail", pk=account_request.pk)
     if request.method == "POST":
@@ -265,13 +278,16 @@ def detail(request, pk: int):
 def submit(request, pk: int):
     account_request = _get_own(request, pk)
     try:
-        services.submit_request(account_request=account_request, user=request.user)
+        services.submit_request(account_request=account_request, user=request.user, language=request.LANGUAGE_CODE)
     except services.WorkflowError as error:
         messages.error(request, str(error))
         if account_request.is_editable and error.problems:
             return redirect("approvals:edit", pk=account_request.pk)
         return redirect("approvals:detail", pk=account_request.pk)
-    messages.success(request, f"“{account_request.title}” was submitted. Your principal or supervisor has been told.")
+    messages.success(
+        request,
+        _("“%(title)s” was submitted. Your principal or supervisor has been told.") % {"title": account_request.title},
+    )
     return redirect("approvals:detail", pk=account_request.pk)
 
 
@@ -286,14 +302,23 @@ def withdraw(request, pk: int):
     except services.WorkflowError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"“{account_request.title}” was withdrawn.")
+        messages.success(request, _("“%(title)s” was withdrawn.") % {"title": account_request.title})
     return redirect("approvals:detail", pk=account_request.pk)
 
 
 DECISIONS = {
-    DecisionForm.APPROVE: (services.approve_request, "You approved “{title}”. {requester} has been told."),
-    DecisionForm.CHANGES: (services.request_changes, "You asked for changes on “{title}”. {requester} has been told."),
-    DecisionForm.REJECT: (services.reject_request, "You rejected “{title}”. {requester} has been told."),
+    DecisionForm.APPROVE: (
+        services.approve_request,
+        gettext_lazy("You approved “%(title)s”. %(requester)s has been told."),
+    ),
+    DecisionForm.CHANGES: (
+        services.request_changes,
+        gettext_lazy("You asked for changes on “%(title)s”. %(requester)s has been told."),
+    ),
+    DecisionForm.REJECT: (
+        services.reject_request,
+        gettext_lazy("You rejected “%(title)s”. %(requester)s has been told."),
+    ),
 }
 
 
@@ -304,13 +329,13 @@ def decide(request, pk: int):
     account_request = _get_visible(request, pk)
     if not selectors.is_decider_for(request.user, account_request):
         if account_request.requester_id == request.user.pk:
-            raise PermissionDenied("You cannot decide your own request (AP 1311 §1.4.6).")
-        raise PermissionDenied("Only a principal or supervisor of this unit can decide this request.")
+            raise PermissionDenied(_("You cannot decide your own request (AP 1311 §1.4.6)."))
+        raise PermissionDenied(_("Only a principal or supervisor of this unit can decide this request."))
     if account_request.status != AccountRequest.Status.SUBMITTED and request.method != "POST":
         messages.info(
             request,
-            f"“{account_request.title}” is not waiting for a decision: it is "
-            f"{account_request.get_status_display().lower()}.",
+            _("“%(title)s” is not waiting for a decision: it is %(status)s.")
+            % {"title": account_request.title, "status": account_request.get_status_display().lower()},
         )
         return redirect("approvals:detail", pk=account_request.pk)
     form = DecisionForm(request.POST if request.method == "POST" else None)
@@ -322,7 +347,7 @@ def decide(request, pk: int):
             messages.error(request, str(error))
             return redirect("approvals:detail", pk=account_request.pk)
         messages.success(
-            request, success.format(title=account_request.title, requester=account_request.requester.short_name)
+            request, str(success) % {"title": account_request.title, "requester": account_request.requester.short_name}
         )
         return redirect("approvals:queue")
     return render(

@@ -3,6 +3,7 @@ answers are read in the portal by the school's own staff, where every look-up is
 
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.translation import gettext_lazy
 
 from .models import Roster
 
@@ -19,7 +20,7 @@ class RosterAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(student_count=Count("students"))
 
-    @admin.display(description="students", ordering="student_count")
+    @admin.display(description=gettext_lazy("students"), ordering="student_count")
     def students(self, obj):
         return obj.student_count
 

@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from accounts.models import OrgUnit
 
@@ -10,16 +11,18 @@ from .models import Consent, Student
 class StudentFilter(django_filters.FilterSet):
     """The keepers' student list: by class, by what is missing, by name or number."""
 
-    q = django_filters.CharFilter(method="search", label="Name or student number")
-    school_class = django_filters.ChoiceFilter(method="in_class", label="Class", empty_label="All classes")
+    q = django_filters.CharFilter(method="search", label=gettext_lazy("Name or student number"))
+    school_class = django_filters.ChoiceFilter(
+        method="in_class", label=gettext_lazy("Class"), empty_label=gettext_lazy("All classes")
+    )
     missing = django_filters.ChoiceFilter(
         method="filter_missing",
-        label="Answers",
-        empty_label="Everyone",
+        label=gettext_lazy("Answers"),
+        empty_label=gettext_lazy("Everyone"),
         choices=[
-            ("photo", "No photo or video consent"),
-            ("any", "Not consented to every use"),
-            ("not_returned", "Form not returned"),
+            ("photo", gettext_lazy("No photo or video consent")),
+            ("any", gettext_lazy("Not consented to every use")),
+            ("not_returned", gettext_lazy("Form not returned")),
         ],
     )
 
@@ -54,12 +57,16 @@ class StudentFilter(django_filters.FilterSet):
 class LookupFilter(django_filters.FilterSet):
     """The approver's look-up log: by school and by person."""
 
-    org_unit = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.none(), label="School", empty_label="All")
-    person = django_filters.CharFilter(field_name="actor__email", lookup_expr="icontains", label="Person (e-mail)")
+    org_unit = django_filters.ModelChoiceFilter(
+        queryset=OrgUnit.objects.none(), label=gettext_lazy("School"), empty_label=gettext_lazy("All")
+    )
+    person = django_filters.CharFilter(
+        field_name="actor__email", lookup_expr="icontains", label=gettext_lazy("Person (e-mail)")
+    )
     since = django_filters.DateFilter(
         field_name="created_at",
         lookup_expr="date__gte",
-        label="From",
+        label=gettext_lazy("From"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from . import rules, selectors
 from .importing import parse_date
@@ -24,15 +25,15 @@ class CheckForm(forms.Form):
     are exactly that roster's: an unknown class is a form error, never a silent empty answer.
     """
 
-    unit = _UnitChoiceField(queryset=None, required=False, empty_label=None, label="School")
-    year = forms.TypedChoiceField(coerce=int, required=False, label="School year")
-    school_class = forms.MultipleChoiceField(required=False, label="Class")
-    grade = forms.MultipleChoiceField(required=False, label="Grade")
+    unit = _UnitChoiceField(queryset=None, required=False, empty_label=None, label=gettext_lazy("School"))
+    year = forms.TypedChoiceField(coerce=int, required=False, label=gettext_lazy("School year"))
+    school_class = forms.MultipleChoiceField(required=False, label=gettext_lazy("Class"))
+    grade = forms.MultipleChoiceField(required=False, label=gettext_lazy("Grade"))
     q = forms.CharField(
         required=False,
         max_length=300,
-        label="Or search names",
-        help_text="A few names separated by commas, e.g. “Ana, Ben K”.",
+        label=gettext_lazy("Or search names"),
+        help_text=gettext_lazy("A few names separated by commas, e.g. “Ana, Ben K”."),
     )
 
     def __init__(self, data, *, user):
@@ -73,26 +74,33 @@ def _int(value):
 # --- Keeping the roster -------------------------------------------------------------------------------
 
 
-def _answer_field(label: str) -> forms.ChoiceField:
-    return forms.ChoiceField(choices=Consent.choices, widget=forms.RadioSelect, label=label.capitalize())
+def _answer_field(label) -> forms.ChoiceField:
+    return forms.ChoiceField(choices=Consent.choices, widget=forms.RadioSelect, label=label)
 
 
 class StudentForm(forms.Form):
     """A student's details and their answers on the consent form (Appendix 1201 C)."""
 
-    display_name = forms.CharField(max_length=120, label="Name", help_text="The name teachers know the student by.")
-    grade = forms.CharField(max_length=10, required=False, help_text="e.g. K, 1 … 12.")
-    classes = forms.CharField(
-        max_length=500, required=False, help_text="Class or homeroom; several separated by semicolons, e.g. “5A; Band”."
+    display_name = forms.CharField(
+        max_length=120, label=gettext_lazy("Name"), help_text=gettext_lazy("The name teachers know the student by.")
     )
-    photo_video = _answer_field("photo or video on district social media")
-    name_use = _answer_field("name")
-    work_samples = _answer_field("work samples")
+    grade = forms.CharField(
+        max_length=10, required=False, label=gettext_lazy("Grade"), help_text=gettext_lazy("e.g. K, 1 … 12.")
+    )
+    classes = forms.CharField(
+        max_length=500,
+        required=False,
+        label=gettext_lazy("Classes"),
+        help_text=gettext_lazy("Class or homeroom; several separated by semicolons, e.g. “5A; Band”."),
+    )
+    photo_video = _answer_field(gettext_lazy("Photo or video on district social media"))
+    name_use = _answer_field(gettext_lazy("Name"))
+    work_samples = _answer_field(gettext_lazy("Work samples"))
     consent_date = forms.DateField(
         required=False,
-        label="Date of the answer",
+        label=gettext_lazy("Date of the answer"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="When the form came back. Today if left empty and an answer changed.",
+        help_text=gettext_lazy("When the form came back. Today if left empty and an answer changed."),
     )
 
     def clean_consent_date(self):
@@ -102,12 +110,12 @@ class StudentForm(forms.Form):
         try:
             return parse_date(value.isoformat())
         except ValueError:
-            raise forms.ValidationError("Choose a date since 2000 and not in the future.") from None
+            raise forms.ValidationError(gettext("Choose a date since 2000 and not in the future.")) from None
 
     def clean_classes(self):
         names = [" ".join(n.split()) for n in self.cleaned_data.get("classes", "").split(";")]
         if any(len(n) > 100 for n in names):
-            raise forms.ValidationError("A class name is at most 100 characters.")
+            raise forms.ValidationError(gettext("A class name is at most 100 characters."))
         return [n for n in names if n]
 
     def answers(self) -> dict[str, str]:
@@ -125,10 +133,12 @@ class StudentForm(forms.Form):
 
 
 class StudentAddForm(StudentForm):
-    org_unit = _UnitChoiceField(queryset=None, empty_label=None, label="School")
-    school_year = forms.TypedChoiceField(coerce=int, label="School year")
+    org_unit = _UnitChoiceField(queryset=None, empty_label=None, label=gettext_lazy("School"))
+    school_year = forms.TypedChoiceField(coerce=int, label=gettext_lazy("School year"))
     school_identifier = forms.CharField(
-        max_length=40, label="Student number", help_text="As in the student information system."
+        max_length=40,
+        label=gettext_lazy("Student number"),
+        help_text=gettext_lazy("As in the student information system."),
     )
 
     field_order = ["org_unit", "school_year", "school_identifier", "display_name", "grade", "classes"]
@@ -144,19 +154,19 @@ class StudentAddForm(StudentForm):
 class ImportForm(forms.Form):
     """The SIS export, or OneRoster's users.csv and enrollments.csv (with classes.csv)."""
 
-    org_unit = _UnitChoiceField(queryset=None, empty_label=None, label="School")
-    school_year = forms.TypedChoiceField(coerce=int, label="School year")
+    org_unit = _UnitChoiceField(queryset=None, empty_label=None, label=gettext_lazy("School"))
+    school_year = forms.TypedChoiceField(coerce=int, label=gettext_lazy("School year"))
     sis_file = forms.FileField(
         required=False,
-        label="Student information system export (CSV)",
+        label=gettext_lazy("Student information system export (CSV)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
-    users_file = forms.FileField(required=False, label="OneRoster users.csv")
-    enrollments_file = forms.FileField(required=False, label="OneRoster enrollments.csv")
-    classes_file = forms.FileField(required=False, label="OneRoster classes.csv (for class titles)")
+    users_file = forms.FileField(required=False, label=gettext_lazy("OneRoster users.csv"))
+    enrollments_file = forms.FileField(required=False, label=gettext_lazy("OneRoster enrollments.csv"))
+    classes_file = forms.FileField(required=False, label=gettext_lazy("OneRoster classes.csv (for class titles)"))
     remove_missing = forms.BooleanField(
         required=False,
-        label="The file lists the whole school: take students who are not in it off the roster",
+        label=gettext_lazy("The file lists the whole school: take students who are not in it off the roster"),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -169,12 +179,14 @@ class ImportForm(forms.Form):
         cleaned = super().clean()
         sis, users, enrollments = (cleaned.get(k) for k in ("sis_file", "users_file", "enrollments_file"))
         if sis and (users or enrollments or cleaned.get("classes_file")):
-            raise forms.ValidationError("Upload either the SIS export or the OneRoster files, not both.")
+            raise forms.ValidationError(gettext("Upload either the SIS export or the OneRoster files, not both."))
         if not sis and not (users and enrollments):
             if users or enrollments:
-                self.add_error("enrollments_file" if users else "users_file", "OneRoster needs both files.")
+                self.add_error("enrollments_file" if users else "users_file", gettext("OneRoster needs both files."))
             else:
-                self.add_error("sis_file", "Choose the SIS export, or OneRoster's users.csv and enrollments.csv.")
+                self.add_error(
+                    "sis_file", gettext("Choose the SIS export, or OneRoster's users.csv and enrollments.csv.")
+                )
         return cleaned
 
 
@@ -183,4 +195,4 @@ class ImportConfirmForm(forms.Form):
 
 
 class RemoveStudentForm(forms.Form):
-    confirm = forms.BooleanField(label="This student has left the school")
+    confirm = forms.BooleanField(label=gettext_lazy("This student has left the school"))

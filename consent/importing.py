@@ -23,6 +23,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.debug import sensitive_variables
 
 from .models import USE_FIELDS, USES, Consent, SchoolClass, Student
@@ -83,7 +84,11 @@ class StudentRow:
 
     @property
     def answer_labels(self) -> list[str]:
-        return [f"{label}: {Consent(self.answers[use]).label.lower()}" for use, label in USES if use in self.answers]
+        return [
+            gettext("%(use)s: %(answer)s") % {"use": label, "answer": str(Consent(self.answers[use]).label).lower()}
+            for use, label in USES
+            if use in self.answers
+        ]
 
     def __repr__(self) -> str:  # never the name: reprs end up in logs and error reports
         return f"<StudentRow {self.where} errors={len(self.errors)}>"
@@ -108,26 +113,32 @@ class ParsedFiles:
 
 
 @sensitive_variables("raw")
-def read_upload(uploaded_file, label: str = "The file") -> str:
+def read_upload(uploaded_file, label: str | None = None) -> str:
     """The text of an uploaded CSV file; refuses other types, files over 5 MB and undecodable text."""
+    label = label or gettext("The file")
     name = (getattr(uploaded_file, "name", "") or "").lower()
     if not name.endswith(".csv"):
-        raise ImportFileError(f"{label}: upload a .csv file (save the spreadsheet as CSV first).")
+        raise ImportFileError(
+            gettext("%(file)s: upload a .csv file (save the spreadsheet as CSV first).") % {"file": label}
+        )
     content_type = (getattr(uploaded_file, "content_type", "") or "").split(";")[0].strip().lower()
     if content_type not in UPLOAD_CONTENT_TYPES:
-        raise ImportFileError(f"{label} is not a CSV file.")
+        raise ImportFileError(gettext("%(file)s is not a CSV file.") % {"file": label})
     limit_mb = MAX_FILE_BYTES // (1024 * 1024)
+    too_big = gettext("%(file)s is larger than %(size)s MB.") % {"file": label, "size": limit_mb}
     if uploaded_file.size > MAX_FILE_BYTES:
-        raise ImportFileError(f"{label} is larger than {limit_mb} MB.")
+        raise ImportFileError(too_big)
     raw = uploaded_file.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
-        raise ImportFileError(f"{label} is larger than {limit_mb} MB.")
+        raise ImportFileError(too_big)
     if b"\x00" in raw:
-        raise ImportFileError(f"{label} is not a CSV text file.")
+        raise ImportFileError(gettext("%(file)s is not a CSV text file.") % {"file": label})
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ImportFileError(f"{label}: save it as UTF-8 text and upload it again.") from error
+        raise ImportFileError(
+            gettext("%(file)s: save it as UTF-8 text and upload it again.") % {"file": label}
+        ) from error
 
 
 def _normal(header: str) -> str:
@@ -139,9 +150,9 @@ def _reader(text: str, file_label: str) -> tuple[csv.DictReader, list[str]]:
     try:
         header = [_normal(h) for h in (reader.fieldnames or [])]
     except csv.Error as error:
-        raise ImportFileError(f"{file_label} cannot be read as CSV ({error}).") from error
+        raise ImportFileError(_unreadable(file_label, error)) from error
     if not header:
-        raise ImportFileError(f"{file_label} is empty.")
+        raise ImportFileError(gettext("%(file)s is empty.") % {"file": file_label})
     reader.fieldnames = header
     return reader, header
 
@@ -154,7 +165,11 @@ def _records(reader: csv.DictReader, file_label: str):
             if any(values.values()):
                 yield line, values
     except csv.Error as error:
-        raise ImportFileError(f"{file_label} cannot be read as CSV ({error}).") from error
+        raise ImportFileError(_unreadable(file_label, error)) from error
+
+
+def _unreadable(file_label: str, error) -> str:
+    return gettext("%(file)s cannot be read as CSV (%(error)s).") % {"file": file_label, "error": error}
 
 
 def parse_answer(text: str) -> str | None:
@@ -179,16 +194,18 @@ def parse_date(text: str) -> datetime.date:
 
 
 def _check_lengths(row: StudentRow) -> None:
-    for attribute, label in (
-        ("school_identifier", "The student number"),
-        ("display_name", "The name"),
-        ("grade", "The grade"),
+    for attribute, text in (
+        ("school_identifier", gettext("The student number is longer than %(limit)s characters.")),
+        ("display_name", gettext("The name is longer than %(limit)s characters.")),
+        ("grade", gettext("The grade is longer than %(limit)s characters.")),
     ):
         if len(getattr(row, attribute)) > _LIMITS[attribute]:
-            row.errors.append(f"{label} is longer than {_LIMITS[attribute]} characters.")
+            row.errors.append(text % {"limit": _LIMITS[attribute]})
     for name in row.classes:
         if len(name) > _LIMITS["class"]:
-            row.errors.append(f"A class name is longer than {_LIMITS['class']} characters.")
+            row.errors.append(
+                gettext("A class name is longer than %(limit)s characters.") % {"limit": _LIMITS["class"]}
+            )
 
 
 def _unique_classes(names) -> list[str]:
@@ -211,19 +228,25 @@ def _column(header: list[str], key: str) -> str | None:
 def parse_sis_csv(text: str) -> ParsedFiles:
     """Rows of the SIS export: see the module docstring for the columns."""
     parsed = ParsedFiles(kind="sis")
-    reader, header = _reader(text, "The file")
+    the_file = gettext("The file")
+    reader, header = _reader(text, the_file)
     columns = {key: _column(header, key) for key in SIS_COLUMNS}
     missing = []
     if columns["school_identifier"] is None:
         missing.append("student_number")
     if columns["display_name"] is None and (columns["first_name"] is None or columns["last_name"] is None):
-        missing.append("display_name (or first_name and last_name)")
+        missing.append(gettext("display_name (or first_name and last_name)"))
     if missing:
-        raise ImportFileError(f"Missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}.")
+        raise ImportFileError(
+            ngettext("Missing column: %(columns)s.", "Missing columns: %(columns)s.", len(missing))
+            % {"columns": ", ".join(missing)}
+        )
     seen: dict[str, int] = {}
-    for line, values in _records(reader, "The file"):
+    for line, values in _records(reader, the_file):
         if len(parsed.rows) >= MAX_STUDENTS:
-            parsed.errors.append(f"The file has more than {MAX_STUDENTS} students: split it.")
+            parsed.errors.append(
+                gettext("The file has more than %(count)s students: split it.") % {"count": MAX_STUDENTS}
+            )
             break
 
         def get(key: str, values=values) -> str:
@@ -232,7 +255,7 @@ def parse_sis_csv(text: str) -> ParsedFiles:
 
         name = get("display_name") or " ".join(p for p in (get("first_name"), get("last_name")) if p)
         row = StudentRow(
-            where=f"line {line}",
+            where=gettext("line %(line)s") % {"line": line},
             school_identifier=get("school_identifier"),
             display_name=" ".join(name.split()),
             grade=get("grade"),
@@ -240,19 +263,25 @@ def parse_sis_csv(text: str) -> ParsedFiles:
         )
         parsed.rows.append(row)
         if not row.school_identifier:
-            row.errors.append("The student number is empty.")
+            row.errors.append(gettext("The student number is empty."))
         elif (key := row.school_identifier.lower()) in seen:
-            row.errors.append(f"Student number {row.school_identifier} is also on line {seen[key]}.")
+            row.errors.append(
+                gettext("Student number %(number)s is also on line %(line)s.")
+                % {"number": row.school_identifier, "line": seen[key]}
+            )
         else:
             seen[key] = line
         if not row.display_name:
-            row.errors.append("The name is empty.")
+            row.errors.append(gettext("The name is empty."))
         for use in USE_FIELDS:
             cell = get(use)
             try:
                 state = parse_answer(cell)
             except ValueError:
-                row.errors.append(f"{columns[use]} “{cell[:30]}” is not an answer: use yes, no or not returned.")
+                row.errors.append(
+                    gettext("%(column)s “%(cell)s” is not an answer: use yes, no or not returned.")
+                    % {"column": columns[use], "cell": cell[:30]}
+                )
                 continue
             if state is not None:
                 row.answers[use] = state
@@ -260,10 +289,10 @@ def parse_sis_csv(text: str) -> ParsedFiles:
             try:
                 row.consent_date = parse_date(get("consent_date"))
             except ValueError:
-                row.errors.append("consent_date must be a date like 2026-09-15, not in the future.")
+                row.errors.append(gettext("consent_date must be a date like 2026-09-15, not in the future."))
         _check_lengths(row)
     if not parsed.rows and not parsed.errors:
-        parsed.errors.append("The file has no student rows.")
+        parsed.errors.append(gettext("The file has no student rows."))
     return parsed
 
 
@@ -273,7 +302,10 @@ def parse_sis_csv(text: str) -> ParsedFiles:
 def _require(header: list[str], columns: list[str], file_label: str) -> None:
     missing = [c for c in columns if _normal(c) not in header]
     if missing:
-        raise ImportFileError(f"{file_label} lacks the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}.")
+        raise ImportFileError(
+            ngettext("%(file)s lacks the column %(columns)s.", "%(file)s lacks the columns %(columns)s.", len(missing))
+            % {"file": file_label, "columns": ", ".join(missing)}
+        )
 
 
 def _active(values: dict) -> bool:
@@ -315,10 +347,16 @@ def parse_oneroster(users_text: str, enrollments_text: str, classes_text: str | 
         if user_id in leaving:
             continue
         if user_id not in users:
-            parsed.errors.append(f"enrollments.csv line {line}: user {user_id[:40]} is not in users.csv.")
+            parsed.errors.append(
+                gettext("enrollments.csv line %(line)s: user %(user)s is not in users.csv.")
+                % {"line": line, "user": user_id[:40]}
+            )
             continue
         if classes_text and class_id not in titles:
-            parsed.errors.append(f"enrollments.csv line {line}: class {class_id[:40]} is not in classes.csv.")
+            parsed.errors.append(
+                gettext("enrollments.csv line %(line)s: class %(class)s is not in classes.csv.")
+                % {"line": line, "class": class_id[:40]}
+            )
             continue
         enrolled.setdefault(user_id, []).append(titles.get(class_id, class_id))
 
@@ -328,12 +366,14 @@ def parse_oneroster(users_text: str, enrollments_text: str, classes_text: str | 
         if not is_student:
             continue
         if len(parsed.rows) >= MAX_STUDENTS:
-            parsed.errors.append(f"users.csv has more than {MAX_STUDENTS} students: split it.")
+            parsed.errors.append(
+                gettext("users.csv has more than %(count)s students: split it.") % {"count": MAX_STUDENTS}
+            )
             break
         given = values.get("preferredgivenname") or values.get("givenname", "")
         family = values.get("preferredfamilyname") or values.get("familyname", "")
         row = StudentRow(
-            where=f"users.csv line {line}",
+            where=gettext("users.csv line %(line)s") % {"line": line},
             school_identifier=values.get("identifier") or sourced_id,
             display_name=" ".join(f"{given} {family}".split()),
             grade=(values.get("grades", "").split(",")[0]).strip(),
@@ -342,12 +382,15 @@ def parse_oneroster(users_text: str, enrollments_text: str, classes_text: str | 
         parsed.rows.append(row)
         key = row.school_identifier.lower()
         if key in seen:
-            row.errors.append(f"Student number {row.school_identifier} is also on {seen[key]}.")
+            row.errors.append(
+                gettext("Student number %(number)s is also on %(where)s.")
+                % {"number": row.school_identifier, "where": seen[key]}
+            )
         else:
             seen[key] = row.where
         if not row.display_name:
-            row.errors.append("The name is empty.")
+            row.errors.append(gettext("The name is empty."))
         _check_lengths(row)
     if not parsed.rows and not parsed.errors:
-        parsed.errors.append("users.csv and enrollments.csv name no students.")
+        parsed.errors.append(gettext("users.csv and enrollments.csv name no students."))
     return parsed

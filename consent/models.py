@@ -18,19 +18,20 @@ A student's str() never holds their name, so audit events and logs that name the
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy
 
 
 class Consent(models.TextChoices):
-    CONSENTED = "consented", "Consented"
-    REFUSED = "refused", "Refused"
-    NOT_RETURNED = "not_returned", "Form not returned"
+    CONSENTED = "consented", gettext_lazy("Consented")
+    REFUSED = "refused", gettext_lazy("Refused")
+    NOT_RETURNED = "not_returned", gettext_lazy("Form not returned")
 
 
 # The kinds of use on the consent form (Appendix 1201 C), as (field name, short label) pairs.
 USES: list[tuple[str, str]] = [
-    ("photo_video", "photo or video"),
-    ("name_use", "name"),
-    ("work_samples", "work samples"),
+    ("photo_video", gettext_lazy("photo or video")),
+    ("name_use", gettext_lazy("name")),
+    ("work_samples", gettext_lazy("work samples")),
 ]
 USE_FIELDS = [field for field, _ in USES]
 
@@ -38,8 +39,15 @@ USE_FIELDS = [field for field, _ in USES]
 class Roster(models.Model):
     """The consent answers of one school for one school year."""
 
-    org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="consent_rosters")
-    school_year = models.PositiveSmallIntegerField(help_text="The year the school year started (2026 for 2026–27).")
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="consent_rosters",
+        verbose_name=gettext_lazy("school"),
+    )
+    school_year = models.PositiveSmallIntegerField(
+        gettext_lazy("school year"), help_text=gettext_lazy("The year the school year started (2026 for 2026–27).")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     last_imported_at = models.DateTimeField(null=True, blank=True)
@@ -49,9 +57,12 @@ class Roster(models.Model):
 
     class Meta:
         ordering = ["org_unit__name", "-school_year"]
+        verbose_name = gettext_lazy("consent roster")
+        verbose_name_plural = gettext_lazy("consent rosters")
         constraints = [models.UniqueConstraint(fields=["org_unit", "school_year"], name="roster_once_per_unit_year")]
 
     def __str__(self):
+        # English whatever the reader's language: audit events keep it as the target's name.
         return f"{self.org_unit} consent roster {self.school_year}–{(self.school_year + 1) % 100:02d}"
 
 
@@ -59,12 +70,12 @@ class SchoolClass(models.Model):
     """A class or homeroom of a roster, e.g. “Div 3”, “5A” or “Science 9 block B”."""
 
     roster = models.ForeignKey(Roster, on_delete=models.CASCADE, related_name="classes")
-    name = models.CharField(max_length=100)
+    name = models.CharField(gettext_lazy("name"), max_length=100)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "class"
-        verbose_name_plural = "classes"
+        verbose_name = gettext_lazy("class")
+        verbose_name_plural = gettext_lazy("classes")
         constraints = [models.UniqueConstraint("roster", Lower("name"), name="class_name_once_per_roster_ci")]
 
     def __str__(self):
@@ -76,23 +87,36 @@ class Student(models.Model):
 
     roster = models.ForeignKey(Roster, on_delete=models.CASCADE, related_name="students")
     school_identifier = models.CharField(
-        max_length=40, help_text="The student number of the student information system (never shown to teachers)."
+        gettext_lazy("student number"),
+        max_length=40,
+        help_text=gettext_lazy("The student number of the student information system (never shown to teachers)."),
     )
-    display_name = models.CharField(max_length=120, help_text="The name teachers know the student by.")
-    grade = models.CharField(max_length=10, blank=True, help_text="e.g. K, 1 … 12.")
-    classes = models.ManyToManyField(SchoolClass, related_name="students", blank=True)
+    display_name = models.CharField(
+        gettext_lazy("name"), max_length=120, help_text=gettext_lazy("The name teachers know the student by.")
+    )
+    grade = models.CharField(
+        gettext_lazy("grade"), max_length=10, blank=True, help_text=gettext_lazy("e.g. K, 1 … 12.")
+    )
+    classes = models.ManyToManyField(
+        SchoolClass, related_name="students", blank=True, verbose_name=gettext_lazy("classes")
+    )
     photo_video = models.CharField(
-        "photo or video on district social media",
+        gettext_lazy("photo or video on district social media"),
         max_length=20,
         choices=Consent.choices,
         default=Consent.NOT_RETURNED,
     )
-    name_use = models.CharField("name", max_length=20, choices=Consent.choices, default=Consent.NOT_RETURNED)
+    name_use = models.CharField(
+        gettext_lazy("name"), max_length=20, choices=Consent.choices, default=Consent.NOT_RETURNED
+    )
     work_samples = models.CharField(
-        "work samples", max_length=20, choices=Consent.choices, default=Consent.NOT_RETURNED
+        gettext_lazy("work samples"), max_length=20, choices=Consent.choices, default=Consent.NOT_RETURNED
     )
     consent_date = models.DateField(
-        "date of the answer", null=True, blank=True, help_text="When the form came back (or the answer was given)."
+        gettext_lazy("date of the answer"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("When the form came back (or the answer was given)."),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -103,6 +127,8 @@ class Student(models.Model):
 
     class Meta:
         ordering = ["display_name", "id"]
+        verbose_name = gettext_lazy("student")
+        verbose_name_plural = gettext_lazy("students")
         constraints = [
             models.UniqueConstraint(fields=["roster", "school_identifier"], name="student_once_per_roster"),
         ]

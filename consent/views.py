@@ -7,6 +7,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
@@ -44,7 +45,7 @@ def _require(allowed: bool, message: str) -> None:
 def check(request):
     """Pick a class or grade (or type a few names): who may not appear in a post, and for what. Audited."""
     user = request.user
-    _require(selectors.can_check(user), "Only staff of a school can check its consent roster.")
+    _require(selectors.can_check(user), gettext("Only staff of a school can check its consent roster."))
     form = CheckForm(request.GET, user=user)
     context = {
         "form": form,
@@ -88,7 +89,9 @@ def check(request):
 @login_required
 def rosters(request):
     user = request.user
-    _require(selectors.can_keep_any(user), "Only the principal and designated office staff keep consent rosters.")
+    _require(
+        selectors.can_keep_any(user), gettext("Only the principal and designated office staff keep consent rosters.")
+    )
     kept = list(selectors.rosters_with_counts(selectors.rosters_kept_by(user)))
     for r in kept:
         r.year_label, r.purge_on = rules.school_year_label(r.school_year), rules.purge_date(r.school_year)
@@ -115,7 +118,9 @@ def rosters(request):
 def roster(request, pk: int):
     user = request.user
     roster = get_object_or_404(selectors.rosters_visible_to(user), pk=pk)
-    _require(selectors.can_keep(user, roster.org_unit_id), "Only the principal and designated office staff keep it.")
+    _require(
+        selectors.can_keep(user, roster.org_unit_id), gettext("Only the principal and designated office staff keep it.")
+    )
     class_names = [c.name for c in selectors.classes_of(roster)]
     students = roster.students.select_related("recorded_by").prefetch_related("classes")
     filterset = StudentFilter(request.GET or None, queryset=students, class_names=class_names)
@@ -152,7 +157,9 @@ def roster(request, pk: int):
 @login_required
 def student_add(request):
     user = request.user
-    _require(selectors.can_keep_any(user), "Only the principal and designated office staff keep consent rosters.")
+    _require(
+        selectors.can_keep_any(user), gettext("Only the principal and designated office staff keep consent rosters.")
+    )
     form = StudentAddForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -174,7 +181,7 @@ def student_add(request):
             if not error.problems:
                 form.add_error(None, str(error))
         else:
-            messages.success(request, "The student is on the roster.")
+            messages.success(request, gettext("The student is on the roster."))
             return redirect("consent:roster", pk=student.roster_id)
     return _private(render(request, "consent/student_form.html", {"form": form, "adding": True}))
 
@@ -183,7 +190,9 @@ def student_add(request):
 def student_edit(request, pk: int):
     user = request.user
     student = get_object_or_404(Student.objects.filter(roster__in=selectors.rosters_visible_to(user)), pk=pk)
-    _require(selectors.can_keep(user, student.roster.org_unit_id), "Only the principal and office staff edit it.")
+    _require(
+        selectors.can_keep(user, student.roster.org_unit_id), gettext("Only the principal and office staff edit it.")
+    )
     form = StudentForm(request.POST or None, initial=StudentForm.initial_for(student))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -196,7 +205,7 @@ def student_edit(request, pk: int):
             answers=form.answers(),
             consent_date=data["consent_date"],
         )
-        messages.success(request, "Saved.")
+        messages.success(request, gettext("Saved."))
         return redirect("consent:roster", pk=student.roster_id)
     return _private(
         render(
@@ -212,12 +221,14 @@ def student_edit(request, pk: int):
 def student_remove(request, pk: int):
     user = request.user
     student = get_object_or_404(Student.objects.filter(roster__in=selectors.rosters_visible_to(user)), pk=pk)
-    _require(selectors.can_keep(user, student.roster.org_unit_id), "Only the principal and office staff edit it.")
+    _require(
+        selectors.can_keep(user, student.roster.org_unit_id), gettext("Only the principal and office staff edit it.")
+    )
     if not RemoveStudentForm(request.POST).is_valid():
-        messages.error(request, "Tick the box to confirm that the student has left the school.")
+        messages.error(request, gettext("Tick the box to confirm that the student has left the school."))
         return redirect("consent:student_edit", pk=student.pk)
     services.remove_student(actor=user, student_id=student.pk)
-    messages.success(request, "The student is off the roster; nothing of them is kept.")
+    messages.success(request, gettext("The student is off the roster; nothing of them is kept."))
     return redirect("consent:roster", pk=student.roster_id)
 
 
@@ -234,15 +245,15 @@ def _unseal(user, token: str) -> dict:
     try:
         data = signing.loads(token, salt=_SALT, max_age=IMPORT_TTL_SECONDS)
     except signing.BadSignature as error:  # SignatureExpired included
-        raise services.ConsentError("This preview has expired: upload the file again.") from error
+        raise services.ConsentError(gettext("This preview has expired: upload the file again.")) from error
     if data.get("u") != user.pk:
-        raise services.ConsentError("This preview belongs to someone else: upload the file again.")
+        raise services.ConsentError(gettext("This preview belongs to someone else: upload the file again."))
     return data
 
 
 def _read_files(cleaned: dict) -> dict:
     if cleaned.get("sis_file"):
-        return {"sis": importing.read_upload(cleaned["sis_file"], "The SIS export")}
+        return {"sis": importing.read_upload(cleaned["sis_file"], gettext("The SIS export"))}
     files = {
         "users": importing.read_upload(cleaned["users_file"], "users.csv"),
         "enrollments": importing.read_upload(cleaned["enrollments_file"], "enrollments.csv"),
@@ -258,14 +269,14 @@ def _read_files(cleaned: dict) -> dict:
 def import_roster(request):
     """Upload → preview with per-row problems → confirm (all rows or none); re-runnable."""
     user = request.user
-    _require(selectors.can_keep_any(user), "Only the principal and designated office staff import rosters.")
+    _require(selectors.can_keep_any(user), gettext("Only the principal and designated office staff import rosters."))
     form = ImportForm(user=user)
     context = {"form": form}
     if request.method == "POST" and "payload" in request.POST:
         confirm = ImportConfirmForm(request.POST)
         try:
             if not confirm.is_valid():
-                raise services.ConsentError("This preview has expired: upload the file again.")
+                raise services.ConsentError(gettext("This preview has expired: upload the file again."))
             data = _unseal(user, confirm.cleaned_data["payload"])
             unit = get_object_or_404(selectors.units_kept_by(user), pk=data["unit"])
             result = services.import_roster(
@@ -281,14 +292,16 @@ def import_roster(request):
             return redirect("consent:import")
         if result.changes:
             counts = result.counts
-            messages.success(
-                request,
-                f"Roster updated: {counts['new']} added, {counts['changed']} changed, {counts['unchanged']} unchanged"
-                + (f", {result.to_remove} taken off" if result.remove_missing else "")
-                + ".",
-            )
+            if result.remove_missing:
+                text = gettext(
+                    "Roster updated: %(new)s added, %(changed)s changed, %(unchanged)s unchanged, "
+                    "%(removed)s taken off."
+                )
+            else:
+                text = gettext("Roster updated: %(new)s added, %(changed)s changed, %(unchanged)s unchanged.")
+            messages.success(request, text % {**counts, "removed": result.to_remove})
         else:
-            messages.info(request, "Nothing to change: the roster already matches this file.")
+            messages.info(request, gettext("Nothing to change: the roster already matches this file."))
         roster = selectors.roster_of(unit.pk, data["year"])
         return redirect("consent:roster", pk=roster.pk) if roster else redirect("consent:rosters")
     if request.method == "POST":
@@ -333,11 +346,13 @@ def import_roster(request):
                     else None,
                 )
                 if not result.ok:
-                    messages.warning(request, "Fix the problems below and upload the file again. Nothing was saved.")
+                    messages.warning(
+                        request, gettext("Fix the problems below and upload the file again. Nothing was saved.")
+                    )
                 elif not result.changes:
-                    messages.info(request, "Nothing to change: the roster already matches this file.")
+                    messages.info(request, gettext("Nothing to change: the roster already matches this file."))
                 else:
-                    messages.info(request, "Nothing is saved until you confirm.")
+                    messages.info(request, gettext("Nothing is saved until you confirm."))
     return _private(render(request, "consent/import.html", context))
 
 
@@ -346,7 +361,9 @@ def export(request, pk: int):
     """The approver's explicit export of one roster (the only way names leave the portal); audited."""
     user = request.user
     roster = get_object_or_404(selectors.rosters_visible_to(user), pk=pk)
-    _require(selectors.can_export(user, roster.org_unit_id), "Only the school's principal can export its roster.")
+    _require(
+        selectors.can_export(user, roster.org_unit_id), gettext("Only the school's principal can export its roster.")
+    )
     return csv_response(
         f"consent-{roster.org_unit.code}-{roster.school_year}",
         lambda writer: services.export_roster_csv(actor=user, roster=roster, writer=writer),
@@ -360,7 +377,9 @@ def export(request, pk: int):
 def lookups(request):
     """Who looked at which class, when: the approver's view of the consent look-ups of their schools."""
     user = request.user
-    _require(selectors.can_view_lookups(user), "Only a school's principal sees who looked at its consent roster.")
+    _require(
+        selectors.can_view_lookups(user), gettext("Only a school's principal sees who looked at its consent roster.")
+    )
     units = selectors.units_approved_by(user).order_by("name")
     filterset = LookupFilter(request.GET or None, queryset=selectors.lookups_visible_to(user), units=units)
     events = filterset.qs if (filterset.is_bound and filterset.is_valid()) else filterset.queryset

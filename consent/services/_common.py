@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Count
+from django.utils.translation import gettext
 
 from accounts.models import OrgUnit, User
 from core.errors import DomainError, NotPermitted
@@ -19,13 +20,19 @@ class ConsentError(DomainError):
 
 def _require_keeper(actor: User, org_unit_id: int) -> None:
     if not selectors.can_keep(actor, org_unit_id):
-        raise NotPermitted("Only the school's principal and its designated office staff keep the consent roster.")
+        raise NotPermitted(
+            gettext("Only the school's principal and its designated office staff keep the consent roster.")
+        )
 
 
 def _check_year(school_year: int) -> None:
     if school_year not in rules.years_open_for_rosters():
-        labels = " or ".join(rules.school_year_label(y) for y in rules.years_open_for_rosters())
-        raise ConsentError(f"Rosters are kept for {labels} only.", problems={"school_year": "Choose another year."})
+        this_year, next_year = (rules.school_year_label(y) for y in rules.years_open_for_rosters())
+        raise ConsentError(
+            gettext("Rosters are kept for %(year)s or %(next_year)s only.")
+            % {"year": this_year, "next_year": next_year},
+            problems={"school_year": gettext("Choose another year.")},
+        )
 
 
 def _roster(org_unit: OrgUnit, school_year: int) -> Roster:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from audit.services import record_event
@@ -35,7 +36,7 @@ def record_lookup(
     not become a second list of students. Who: staff of the roster's school.
     """
     if not selectors.rosters_visible_to(actor).filter(pk=roster.pk).exists():
-        raise NotPermitted("Only staff of this school can check its consent roster.")
+        raise NotPermitted(gettext("Only staff of this school can check its consent roster."))
     record_event(
         actor=actor,
         action="consent.looked_up",
@@ -90,7 +91,7 @@ def export_roster_csv(*, actor: User, roster: Roster, writer) -> int:
     Who: the school's approvers (not clerks, not district-wide roles).
     """
     if not selectors.can_export(actor, roster.org_unit_id):
-        raise NotPermitted("Only the school's principal can export its consent roster.")
+        raise NotPermitted(gettext("Only the school's principal can export its consent roster."))
     writer.writerow(EXPORT_COLUMNS)
     count = 0
     for student in roster.students.select_related("recorded_by").prefetch_related("classes").order_by("display_name"):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import OrgUnit, User
@@ -121,7 +122,14 @@ def import_roster(
         return result
     if not result.ok:
         n = result.parsed.error_count
-        raise ConsentError(f"Nothing was imported: {n} problem{'s' if n != 1 else ''} to fix first (see the preview).")
+        raise ConsentError(
+            ngettext(
+                "Nothing was imported: %(count)s problem to fix first (see the preview).",
+                "Nothing was imported: %(count)s problems to fix first (see the preview).",
+                n,
+            )
+            % {"count": n}
+        )
     if not result.changes:
         return result
     now = timezone.now()

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import OrgUnit, User
 from audit.services import record_event
@@ -29,7 +30,7 @@ def _answers_changed(student: Student, answers: dict[str, str]) -> list[str]:
 def _validate_answers(answers: dict[str, str]) -> None:
     for use, state in answers.items():
         if use not in USE_FIELDS or state not in Consent.values:
-            raise ConsentError("Choose consented, refused or not returned for each use.")
+            raise ConsentError(gettext("Choose consented, refused or not returned for each use."))
 
 
 @transaction.atomic
@@ -54,8 +55,8 @@ def add_student(
     identifier = school_identifier.strip()
     if roster.students.filter(school_identifier__iexact=identifier).exists():
         raise ConsentError(
-            "A student with this number is already on the roster.",
-            problems={"school_identifier": "Already on the roster: edit that student instead."},
+            gettext("A student with this number is already on the roster."),
+            problems={"school_identifier": gettext("Already on the roster: edit that student instead.")},
         )
     student = Student.objects.create(
         roster=roster,
@@ -96,7 +97,7 @@ def update_student(
     """
     student = Student.objects.select_for_update().select_related("roster").filter(pk=student_id).first()
     if student is None:
-        raise ConsentError("This student is no longer on the roster.")
+        raise ConsentError(gettext("This student is no longer on the roster."))
     _require_keeper(actor, student.roster.org_unit_id)
     _validate_answers(answers)
     # Classes are shared by the roster's students: lock it, as imports do, before creating any.
@@ -134,7 +135,7 @@ def remove_student(*, actor: User, student_id: int) -> None:
     """Take a student who left the school off the roster (nothing of them is kept). One audit event."""
     student = Student.objects.select_for_update().select_related("roster__org_unit").filter(pk=student_id).first()
     if student is None:
-        raise ConsentError("This student is no longer on the roster.")
+        raise ConsentError(gettext("This student is no longer on the roster."))
     roster = student.roster
     _require_keeper(actor, roster.org_unit_id)
     record_event(

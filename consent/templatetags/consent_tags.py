@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from consent import rules, selectors
 from consent.models import Consent
@@ -15,13 +16,14 @@ def consent_badge(student, use: str):
     state = student.state(use)
     if state == Consent.CONSENTED:
         return format_html(
-            '<span class="badge text-bg-success"><i class="bi bi-check2" aria-hidden="true"></i> {}</span>', "Yes"
+            '<span class="badge text-bg-success"><i class="bi bi-check2" aria-hidden="true"></i> {}</span>',
+            gettext("Yes"),
         )
-    reason = "refused" if state == Consent.REFUSED else "form not returned"
+    reason = gettext("refused") if state == Consent.REFUSED else gettext("form not returned")
     return format_html(
         '<span class="badge text-bg-danger"><i class="bi bi-x-lg" aria-hidden="true"></i> {}</span> '
         '<span class="small text-body-secondary">{}</span>',
-        "No",
+        gettext("No"),
         reason,
     )
 
