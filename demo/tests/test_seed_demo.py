@@ -1,4 +1,3 @@
-import time
 
 import pytest
 from django.apps import apps
@@ -46,9 +45,8 @@ def _snapshot():
 
 @pytest.fixture
 def seeded():
-    started = time.monotonic()
+    # How long it takes is a figure, not a test (the guide: speed targets live in benchmarks/).
     call_command("seed_demo", verbosity=0)
-    return time.monotonic() - started
 
 
 def test_seed_demo_run_twice_leaves_the_same_data_and_adds_no_event_or_notification(seeded):
@@ -58,10 +56,6 @@ def test_seed_demo_run_twice_leaves_the_same_data_and_adds_no_event_or_notificat
     assert _counts() == counts
     assert _snapshot() == snapshot
     assert AuditEvent.objects.count() == events and Notification.objects.count() == notifications
-
-
-def test_seed_demo_is_fast(seeded):
-    assert seeded < 15
 
 
 def test_the_demo_district_has_three_schools_a_department_and_an_unapproved_platform(seeded):
