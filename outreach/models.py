@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.text import validate_long_text, validate_single_line
 
@@ -191,8 +192,10 @@ class SchoolEvent(models.Model):
         """e.g. “5A, 5B; grades 4, 5”."""
         parts = [", ".join(self.classes_taking_part)] if self.classes_taking_part else []
         if self.grades_taking_part:
-            word = "grade" if len(self.grades_taking_part) == 1 else "grades"
-            parts.append(f"{word} {', '.join(self.grades_taking_part)}")
+            grades = ", ".join(self.grades_taking_part)
+            parts.append(
+                ngettext("grade %(grades)s", "grades %(grades)s", len(self.grades_taking_part)) % {"grades": grades}
+            )
         return "; ".join(parts)
 
 
