@@ -420,6 +420,9 @@ def _count_text(key: str, n: int) -> str:
         "changed": ngettext("%(count)s changed", "%(count)s changed", n),
         "unchanged": ngettext("%(count)s unchanged", "%(count)s unchanged", n),
         "new": ngettext("%(count)s new", "%(count)s new", n),
+        "monitored": ngettext("%(count)s account monitored", "%(count)s accounts monitored", n),
+        "newly_missed": ngettext("%(count)s check-in newly missed", "%(count)s check-ins newly missed", n),
+        "overdue_inquiries": ngettext("%(count)s inquiry overdue", "%(count)s inquiries overdue", n),
     }.get(key)
     if words is None:
         return f"{n} {key.replace('_', ' ')}"
