@@ -5,6 +5,7 @@ from django import forms
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
 from accounts.selectors import units_approved_by
@@ -28,15 +29,17 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
 
 
 class AuditEventFilter(django_filters.FilterSet):
-    org_unit = UnitFilter(label="Unit", help_text="Name or code", queryset=OrgUnit.objects.none())
-    actor = django_filters.CharFilter(field_name="actor__email", lookup_expr="icontains", label="Who (e-mail)")
-    action = django_filters.ChoiceFilter(choices=(), label="Action", empty_label="All actions")
-    target = django_filters.CharFilter(field_name="target_repr", lookup_expr="icontains", label="Object")
+    org_unit = UnitFilter(label=_("Unit"), help_text=_("Name or code"), queryset=OrgUnit.objects.none())
+    actor = django_filters.CharFilter(field_name="actor__email", lookup_expr="icontains", label=_("Who (e-mail)"))
+    action = django_filters.ChoiceFilter(choices=(), label=_("Action"), empty_label=_("All actions"))
+    target = django_filters.CharFilter(field_name="target_repr", lookup_expr="icontains", label=_("Object"))
     # Days are the district's: bounds on the timestamp itself (an index range), not on its date.
     since = django_filters.DateFilter(
-        method="on_or_after", label="From", widget=forms.DateInput(attrs={"type": "date"})
+        method="on_or_after", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    until = django_filters.DateFilter(method="on_or_before", label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    until = django_filters.DateFilter(
+        method="on_or_before", label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     class Meta:
         model = AuditEvent

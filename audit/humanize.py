@@ -8,6 +8,9 @@ Pages show what this module makes of them: "Priya Principal approved *Room 12 cl
 Apps above the audit layer know values the trail cannot (the acknowledgement statements' wording):
 they lend their labels at start-up with `register_value_labels` (see approvals/apps.py), so this
 module never imports them.
+
+The wording is translated (issue 17): labels and sentences are lazy, read in the language of the page
+that shows them; the sentences keep their named `{placeholders}` in every language.
 """
 
 from __future__ import annotations
@@ -22,134 +25,162 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class Wording:
-    label: str
+    label: str  # lazy: gettext_lazy
     # Placeholders: {actor}, {target}, {unit} and any detail key (e.g. {outlet}); all are escaped.
     sentence: str
 
 
 ACTIONS: dict[str, Wording] = {
     # Policy versions: the statements requesters acknowledge (§1.2.3)
-    "policy.drafted": Wording("Statement wording drafted", "{actor} drafted a new wording of {target}"),
-    "policy.published": Wording("Statement wording published", "{actor} published {target}"),
-    "policy.retired": Wording("Statement retired", "{actor} retired {target}"),
+    "policy.drafted": Wording(_("Statement wording drafted"), _("{actor} drafted a new wording of {target}")),
+    "policy.published": Wording(_("Statement wording published"), _("{actor} published {target}")),
+    "policy.retired": Wording(_("Statement retired"), _("{actor} retired {target}")),
     # The API (issue 16)
-    "api.token_created": Wording("API token created", "{actor} created the API token {target}"),
-    "api.token_first_used": Wording("API token first used", "The API token {target} was used for the first time"),
-    "api.token_revoked": Wording("API token revoked", "{actor} revoked the API token {target}"),
-    "api.webhook_registered": Wording("Webhook registered", "{actor} registered the webhook {target}"),
-    "api.webhook_updated": Wording("Webhook changed", "{actor} changed the webhook {target}"),
+    "api.token_created": Wording(_("API token created"), _("{actor} created the API token {target}")),
+    "api.token_first_used": Wording(_("API token first used"), _("The API token {target} was used for the first time")),
+    "api.token_revoked": Wording(_("API token revoked"), _("{actor} revoked the API token {target}")),
+    "api.webhook_registered": Wording(_("Webhook registered"), _("{actor} registered the webhook {target}")),
+    "api.webhook_updated": Wording(_("Webhook changed"), _("{actor} changed the webhook {target}")),
     "api.webhook_secret_rotated": Wording(
-        "Webhook secret renewed", "{actor} renewed the secret of the webhook {target}"
+        _("Webhook secret renewed"), _("{actor} renewed the secret of the webhook {target}")
     ),
     # The student media consent roster (§1.3.6); students are named by record id only
-    "consent.roster_imported": Wording("Consent roster imported", "{actor} imported the consent roster {target}"),
-    "consent.student_added": Wording("Student added to a roster", "{actor} added a student to {unit}'s consent roster"),
-    "consent.recorded": Wording("Consent recorded", "{actor} recorded consent answers for a student of {unit}"),
-    "consent.student_removed": Wording(
-        "Student removed from a roster", "{actor} removed a student from {unit}'s roster"
+    "consent.roster_imported": Wording(_("Consent roster imported"), _("{actor} imported the consent roster {target}")),
+    "consent.student_added": Wording(
+        _("Student added to a roster"), _("{actor} added a student to {unit}'s consent roster")
     ),
-    "consent.looked_up": Wording("Consent checked", "{actor} checked who may appear in a post at {unit}"),
-    "consent.roster_viewed": Wording("Consent roster opened", "{actor} opened the consent roster of {unit}"),
-    "consent.exported": Wording("Consent roster exported", "{actor} exported the consent roster of {unit}"),
-    "consent.purged": Wording("Consent rosters purged", "Past school years' consent rosters were deleted on schedule"),
+    "consent.recorded": Wording(_("Consent recorded"), _("{actor} recorded consent answers for a student of {unit}")),
+    "consent.student_removed": Wording(
+        _("Student removed from a roster"), _("{actor} removed a student from {unit}'s roster")
+    ),
+    "consent.looked_up": Wording(_("Consent checked"), _("{actor} checked who may appear in a post at {unit}")),
+    "consent.roster_viewed": Wording(_("Consent roster opened"), _("{actor} opened the consent roster of {unit}")),
+    "consent.exported": Wording(_("Consent roster exported"), _("{actor} exported the consent roster of {unit}")),
+    "consent.purged": Wording(
+        _("Consent rosters purged"), _("Past school years' consent rosters were deleted on schedule")
+    ),
     # Directory sync (SCIM) and bulk set-up
     "directory.token_issued": Wording(
-        "Directory token issued", "{actor} issued a token for the directory connection {target}"
+        _("Directory token issued"), _("{actor} issued a token for the directory connection {target}")
     ),
     "directory.token_revoked": Wording(
-        "Directory token revoked", "{actor} revoked a token of the directory connection {target}"
+        _("Directory token revoked"), _("{actor} revoked a token of the directory connection {target}")
     ),
-    "directory.user_adopted": Wording("Person linked to the directory", "The directory took over {target}"),
-    "directory.user_updated": Wording("Person updated by the directory", "The directory updated {target}"),
-    "directory.user_reactivated": Wording("Person reactivated by the directory", "The directory reactivated {target}"),
-    "directory.user_offboarded": Wording("Person deactivated", "{target} was deactivated (left the directory)"),
-    "directory.user_removed": Wording("Person removed by the directory", "The directory removed {target}"),
-    "directory.group_created": Wording("Directory group added", "The directory added the group {target}"),
-    "directory.group_updated": Wording("Directory group changed", "The directory changed the group {target}"),
-    "directory.group_deleted": Wording("Directory group removed", "The directory removed the group {target}"),
-    "directory.mappings_applied": Wording("Group mapping applied", "{actor} applied the unit mapping of {target}"),
-    "directory.import_applied": Wording("Staff list imported", "{actor} imported schools and staff from {target}"),
+    "directory.user_adopted": Wording(_("Person linked to the directory"), _("The directory took over {target}")),
+    "directory.user_updated": Wording(_("Person updated by the directory"), _("The directory updated {target}")),
+    "directory.user_reactivated": Wording(
+        _("Person reactivated by the directory"), _("The directory reactivated {target}")
+    ),
+    "directory.user_offboarded": Wording(_("Person deactivated"), _("{target} was deactivated (left the directory)")),
+    "directory.user_removed": Wording(_("Person removed by the directory"), _("The directory removed {target}")),
+    "directory.group_created": Wording(_("Directory group added"), _("The directory added the group {target}")),
+    "directory.group_updated": Wording(_("Directory group changed"), _("The directory changed the group {target}")),
+    "directory.group_deleted": Wording(_("Directory group removed"), _("The directory removed the group {target}")),
+    "directory.mappings_applied": Wording(
+        _("Group mapping applied"), _("{actor} applied the unit mapping of {target}")
+    ),
+    "directory.import_applied": Wording(
+        _("Staff list imported"), _("{actor} imported schools and staff from {target}")
+    ),
     # Access follows membership; imports that name the importer (§1.4.6)
     "registry.access_withdrawn": Wording(
-        "Access withdrawn", "The portal withdrew access to {target} from someone who left"
+        _("Access withdrawn"), _("The portal withdrew access to {target} from someone who left")
     ),
-    "offboarding.case_opened": Wording("Offboarding case opened", "The portal opened the offboarding case {target}"),
+    "offboarding.case_opened": Wording(
+        _("Offboarding case opened"), _("The portal opened the offboarding case {target}")
+    ),
     "offboarding.case_extended": Wording(
-        "Offboarding case extended", "New items were added to the offboarding case {target}"
+        _("Offboarding case extended"), _("New items were added to the offboarding case {target}")
     ),
     "offboarding.item_done": Wording(
-        "Offboarding item done", "{actor} finished an item of the offboarding case {target}"
+        _("Offboarding item done"), _("{actor} finished an item of the offboarding case {target}")
     ),
-    "offboarding.review_started": Wording("Access review started", "{actor} started the access review {target}"),
+    "offboarding.review_started": Wording(_("Access review started"), _("{actor} started the access review {target}")),
     "offboarding.handover_review_started": Wording(
-        "Handover review started", "The portal started the handover review {target} for a new approver"
+        _("Handover review started"), _("The portal started the handover review {target} for a new approver")
     ),
-    "offboarding.review_answered": Wording("Account confirmed in a review", "{actor} answered the review for {target}"),
-    "offboarding.case_closed": Wording("Offboarding case closed", "The offboarding case {target} is done"),
+    "offboarding.review_answered": Wording(
+        _("Account confirmed in a review"), _("{actor} answered the review for {target}")
+    ),
+    "offboarding.case_closed": Wording(_("Offboarding case closed"), _("The offboarding case {target} is done")),
     "registry.import_confirmed": Wording(
-        "Imported account confirmed", "{actor} confirmed the imported account {target}"
+        _("Imported account confirmed"), _("{actor} confirmed the imported account {target}")
     ),
-    "registry.import_refused": Wording("Imported account refused", "{actor} refused the imported account {target}"),
+    "registry.import_refused": Wording(
+        _("Imported account refused"), _("{actor} refused the imported account {target}")
+    ),
     # The Django admin (every add, change and delete there: audit/admin_trail.py)
-    "admin.added": Wording("Added in the admin", "{actor} added {target} in the district admin"),
-    "admin.changed": Wording("Changed in the admin", "{actor} changed {target} in the district admin"),
-    "admin.deleted": Wording("Deleted in the admin", "{actor} deleted {target} in the district admin"),
+    "admin.added": Wording(_("Added in the admin"), _("{actor} added {target} in the district admin")),
+    "admin.changed": Wording(_("Changed in the admin"), _("{actor} changed {target} in the district admin")),
+    "admin.deleted": Wording(_("Deleted in the admin"), _("{actor} deleted {target} in the district admin")),
     # Account requests (§1.4.6, §1.2.3)
-    "request.created": Wording("Request started", "{actor} started a request for {target}"),
-    "request.updated": Wording("Request edited", "{actor} edited the request {target}"),
-    "request.submitted": Wording("Request submitted", "{actor} submitted {target} for approval"),
-    "request.approved": Wording("Request approved", "{actor} approved {target}"),
-    "request.rejected": Wording("Request rejected", "{actor} rejected {target}"),
-    "request.changes_requested": Wording("Changes asked for", "{actor} asked for changes to {target}"),
-    "request.withdrawn": Wording("Request withdrawn", "{actor} withdrew {target}"),
+    "request.created": Wording(_("Request started"), _("{actor} started a request for {target}")),
+    "request.updated": Wording(_("Request edited"), _("{actor} edited the request {target}")),
+    "request.submitted": Wording(_("Request submitted"), _("{actor} submitted {target} for approval")),
+    "request.approved": Wording(_("Request approved"), _("{actor} approved {target}")),
+    "request.rejected": Wording(_("Request rejected"), _("{actor} rejected {target}")),
+    "request.changes_requested": Wording(_("Changes asked for"), _("{actor} asked for changes to {target}")),
+    "request.withdrawn": Wording(_("Request withdrawn"), _("{actor} withdrew {target}")),
     # The registry (§1.4.5, §1.4.2, §1.2.1.3)
-    "registry.registered": Wording("Account registered", "{actor} registered {target}"),
-    "registry.imported": Wording("Account imported", "{actor} imported {target} from an earlier list"),
-    "registry.exported": Wording("Registry exported", "{actor} downloaded the registry as a spreadsheet"),
-    "registry.credentials_updated": Wording("Login details changed", "{actor} recorded new login details for {target}"),
-    "registry.credentials_revealed": Wording("Login details viewed", "{actor} viewed the login details of {target}"),
-    "registry.disabled": Wording("Account disabled", "{actor} disabled {target}"),
-    "registry.removed": Wording("Account removed", "{actor} removed {target} from the registry"),
-    "registry.feedback": Wording("Feedback given", "{actor} gave feedback on {target}"),
-    "registry.reactivated": Wording("Account reactivated", "{actor} reactivated {target}"),
-    "registry.ownership_transferred": Wording("Owner changed", "{actor} handed {target} to a new owner"),
+    "registry.registered": Wording(_("Account registered"), _("{actor} registered {target}")),
+    "registry.imported": Wording(_("Account imported"), _("{actor} imported {target} from an earlier list")),
+    "registry.exported": Wording(_("Registry exported"), _("{actor} downloaded the registry as a spreadsheet")),
+    "registry.credentials_updated": Wording(
+        _("Login details changed"), _("{actor} recorded new login details for {target}")
+    ),
+    "registry.credentials_revealed": Wording(
+        _("Login details viewed"), _("{actor} viewed the login details of {target}")
+    ),
+    "registry.disabled": Wording(_("Account disabled"), _("{actor} disabled {target}")),
+    "registry.removed": Wording(_("Account removed"), _("{actor} removed {target} from the registry")),
+    "registry.feedback": Wording(_("Feedback given"), _("{actor} gave feedback on {target}")),
+    "registry.reactivated": Wording(_("Account reactivated"), _("{actor} reactivated {target}")),
+    "registry.ownership_transferred": Wording(_("Owner changed"), _("{actor} handed {target} to a new owner")),
     "registry.co_admin_added": Wording(
-        "Co-administrator added", "{actor} gave {user} administrative access to {target}"
+        _("Co-administrator added"), _("{actor} gave {user} administrative access to {target}")
     ),
     "registry.co_admin_expired": Wording(
-        "Co-admin access ended", "The co-administrator's access to {target} ended on its date"
+        _("Co-admin access ended"), _("The co-administrator's access to {target} ended on its date")
     ),
     "registry.co_admin_removed": Wording(
-        "Co-administrator removed", "{actor} took administrative access to {target} away from {user}"
+        _("Co-administrator removed"), _("{actor} took administrative access to {target} away from {user}")
     ),
     "registry.flagged_departed_user": Wording(
-        "Flagged: someone with access left", "{actor} flagged {target}: {user} left the district"
+        _("Flagged: someone with access left"), _("{actor} flagged {target}: {user} left the district")
     ),
-    "registry.review_confirmed": Wording("Site review done", "{actor} confirmed {target} is still in use and current"),
-    "registry.decommission_requested": Wording("Decommission asked for", "{actor} asked to decommission {target}"),
+    "registry.review_confirmed": Wording(
+        _("Site review done"), _("{actor} confirmed {target} is still in use and current")
+    ),
+    "registry.decommission_requested": Wording(
+        _("Decommission asked for"), _("{actor} asked to decommission {target}")
+    ),
     # Comment moderation (§1.4.3)
-    "moderation.checked_in": Wording("Comments checked", "{actor} checked the comments on {target}"),
+    "moderation.checked_in": Wording(_("Comments checked"), _("{actor} checked the comments on {target}")),
     # Outreach (§1.5.1, §3.1, §2)
-    "inquiry.logged": Wording("Media inquiry referred", "{actor} referred a media inquiry from {outlet}"),
-    "inquiry.acknowledged": Wording("Media inquiry acknowledged", "{actor} acknowledged the media inquiry {target}"),
-    "inquiry.responded": Wording("Media inquiry answered", "{actor} answered the media inquiry {target}"),
-    "inquiry.closed": Wording("Media inquiry closed", "{actor} closed the media inquiry {target}"),
-    "event.scheduled": Wording("Event recorded", "{actor} recorded the event {target}"),
-    "event.announcement_confirmed": Wording(
-        "No-photo announcement read", "{actor} read the no-photo announcement to parents at {target}"
+    "inquiry.logged": Wording(_("Media inquiry referred"), _("{actor} referred a media inquiry from {outlet}")),
+    "inquiry.acknowledged": Wording(
+        _("Media inquiry acknowledged"), _("{actor} acknowledged the media inquiry {target}")
     ),
-    "event.cancelled": Wording("Event cancelled", "{actor} cancelled {target}"),
+    "inquiry.responded": Wording(_("Media inquiry answered"), _("{actor} answered the media inquiry {target}")),
+    "inquiry.closed": Wording(_("Media inquiry closed"), _("{actor} closed the media inquiry {target}")),
+    "event.scheduled": Wording(_("Event recorded"), _("{actor} recorded the event {target}")),
+    "event.announcement_confirmed": Wording(
+        _("No-photo announcement read"), _("{actor} read the no-photo announcement to parents at {target}")
+    ),
+    "event.cancelled": Wording(_("Event cancelled"), _("{actor} cancelled {target}")),
     "attestation.confirmed": Wording(
-        "Personal-use rules confirmed", "{actor} confirmed the personal social media rules for {school_year}"
+        _("Personal-use rules confirmed"), _("{actor} confirmed the personal social media rules for {school_year}")
     ),
     # Reports
-    "audit.exported": Wording("Audit trail exported", "{actor} downloaded the audit trail as a spreadsheet"),
+    "audit.exported": Wording(_("Audit trail exported"), _("{actor} downloaded the audit trail as a spreadsheet")),
     "compliance.exported": Wording(
-        "Compliance report exported", "{actor} downloaded the compliance report of {unit} as a spreadsheet"
+        _("Compliance report exported"), _("{actor} downloaded the compliance report of {unit} as a spreadsheet")
     ),
 }
 
@@ -157,66 +188,66 @@ ACTIONS: dict[str, Wording] = {
 _HIDDEN = {"resubmission", "request", "user", "outlet", "school_year", "line", "via"}  # via: see source_of
 
 _KEY_LABELS = {
-    "comment": "Comment",
-    "reason": "Reason",
-    "note": "Note",
-    "fields": "Changed",
-    "acknowledgements": "Statements acknowledged",
-    "platform": "Platform",
-    "handle": "Handle",
-    "privacy": "Network",
-    "comment_setting": "Comments",
-    "comments": "Comments",
-    "co_admins": "Co-administrators",
-    "password_recorded": "Password recorded",
-    "status": "Status now",
-    "rows": "Rows",
-    "filters": "Filters",
-    "next_review_due": "Next review due",
-    "period": "For",
-    "via": "How",
-    "starts_at": "Starts",
-    "organiser": "Organiser",
-    "version": "Statements version",
-    "from": "From",
-    "to": "To",
-    "owner": "Was the owner",
-    "flags": "Now needs",
-    "break_glass": "Emergency access",
-    "rotation_done": "Password changed after someone left",
-    "needs_password_rotation": "Password must now be changed",
-    "source": "File",
+    "comment": _("Comment"),
+    "reason": _("Reason"),
+    "note": _("Note"),
+    "fields": _("Changed"),
+    "acknowledgements": _("Statements acknowledged"),
+    "platform": _("Platform"),
+    "handle": _("Handle"),
+    "privacy": _("Network"),
+    "comment_setting": _("Comments"),
+    "comments": _("Comments"),
+    "co_admins": _("Co-administrators"),
+    "password_recorded": _("Password recorded"),
+    "status": _("Status now"),
+    "rows": _("Rows"),
+    "filters": _("Filters"),
+    "next_review_due": _("Next review due"),
+    "period": _("For"),
+    "via": _("How"),
+    "starts_at": _("Starts"),
+    "organiser": _("Organiser"),
+    "version": _("Statements version"),
+    "from": _("From"),
+    "to": _("To"),
+    "owner": _("Was the owner"),
+    "flags": _("Now needs"),
+    "break_glass": _("Emergency access"),
+    "rotation_done": _("Password changed after someone left"),
+    "needs_password_rotation": _("Password must now be changed"),
+    "source": _("File"),
 }
 
 _VALUE_LABELS: dict[str, dict[str, str]] = {
-    "privacy": {"private": "Private network", "public": "Public network"},
-    "comment_setting": {"off": "Off", "moderated": "Moderated", "on": "On, checked daily"},
-    "comments": {"off": "Off", "moderated": "Moderated (weekly check)", "on": "On (daily check)"},
-    "via": {"portal": "In the portal", "email": "One-click e-mail link"},
+    "privacy": {"private": _("Private network"), "public": _("Public network")},
+    "comment_setting": {"off": _("Off"), "moderated": _("Moderated"), "on": _("On, checked daily")},
+    "comments": {"off": _("Off"), "moderated": _("Moderated (weekly check)"), "on": _("On (daily check)")},
+    "via": {"portal": _("In the portal"), "email": _("One-click e-mail link")},
     "status": {
-        "draft": "Draft",
-        "submitted": "Submitted",
-        "changes_requested": "Changes requested",
-        "approved": "Approved",
-        "rejected": "Rejected",
-        "withdrawn": "Withdrawn",
-        "active": "Active",
-        "disabled": "Disabled",
-        "removed": "Removed",
+        "draft": _("Draft"),
+        "submitted": _("Submitted"),
+        "changes_requested": _("Changes requested"),
+        "approved": _("Approved"),
+        "rejected": _("Rejected"),
+        "withdrawn": _("Withdrawn"),
+        "active": _("Active"),
+        "disabled": _("Disabled"),
+        "removed": _("Removed"),
     },
-    "flags": {"needs_password_rotation": "a new password", "needs_new_owner": "a new owner"},
+    "flags": {"needs_password_rotation": _("a new password"), "needs_new_owner": _("a new owner")},
     "filters": {
-        "q": "search",
-        "org_unit": "unit",
-        "actor": "who",
-        "action": "action",
-        "target": "object",
-        "since": "from",
-        "until": "to",
-        "flag": "needs attention",
-        "comment_setting": "comments",
+        "q": _("search"),
+        "org_unit": _("unit"),
+        "actor": _("who"),
+        "action": _("action"),
+        "target": _("object"),
+        "since": _("from"),
+        "until": _("to"),
+        "flag": _("needs attention"),
+        "comment_setting": _("comments"),
     },
-    "fields": {"password": "password", "login_username": "login username", "login_email": "login e-mail"},
+    "fields": {"password": _("password"), "login_username": _("login username"), "login_email": _("login e-mail")},
 }
 # Labels lent by the apps above (codes → words), merged into _VALUE_LABELS.
 _LENT: dict[str, dict[str, str]] = {}
@@ -235,7 +266,8 @@ def register_value_labels(key: str, labels: dict[str, str] | Callable[[], dict])
         _PROVIDERS[key] = labels
         _PROVIDED.pop(key, None)
     else:
-        _LENT.setdefault(key, {}).update({str(k): str(v) for k, v in labels.items()})
+        # Values stay as given: a lazy label is read in the language of each page, not at start-up.
+        _LENT.setdefault(key, {}).update({str(k): v for k, v in labels.items()})
 
 
 def forget_value_labels(key: str) -> None:
@@ -249,7 +281,7 @@ def _lent(key: str) -> dict[str, str]:
         return _LENT.get(key, {})
     kept = _PROVIDED.get(key)
     if kept is None or time.monotonic() - kept[0] > LENT_LABELS_SECONDS:
-        kept = (time.monotonic(), {str(k): str(v) for k, v in provider().items()})
+        kept = (time.monotonic(), {str(k): v for k, v in provider().items()})
         _PROVIDED[key] = kept
     return kept[1]
 
@@ -261,7 +293,7 @@ def is_known(action: str) -> bool:
 def action_label(action: str) -> str:
     """ "Request approved" for request.approved; an unknown code reads as itself, never as nothing."""
     wording = ACTIONS.get(action)
-    return wording.label if wording else action
+    return str(wording.label) if wording else action
 
 
 def action_choices(actions) -> list[tuple[str, str]]:
@@ -279,7 +311,7 @@ def school_year_label(year: Any) -> str:
 
 def _value_label(key: str, value: Any) -> str:
     text = str(value)
-    return _lent(key).get(text) or _VALUE_LABELS.get(key, {}).get(text) or text.replace("_", " ")
+    return str(_lent(key).get(text) or _VALUE_LABELS.get(key, {}).get(text) or text.replace("_", " "))
 
 
 def _date_text(value: str) -> str:
@@ -298,18 +330,20 @@ class Detail:
 
 
 def _detail(key: str, value: Any) -> Detail | None:
-    label = _KEY_LABELS.get(key) or key.replace("_", " ").capitalize()
+    label = str(_KEY_LABELS.get(key) or key.replace("_", " ").capitalize())
     if value in (None, "", [], {}):
         return None
     if isinstance(value, bool):
         if key in ("break_glass", "rotation_done", "needs_password_rotation") and not value:
             return None
-        return Detail(label, "yes" if value else "no")
+        return Detail(label, gettext("yes") if value else gettext("no"))
     if key == "acknowledgements" and isinstance(value, dict):
         versions = sorted({str(v) for v in value.values()})
         items = [_value_label(key, code) for code in value]
-        plural = "s" if len(items) != 1 else ""
-        return Detail(f"{label}", f"{len(items)} statement{plural}, version {', '.join(versions)}", items)
+        text = ngettext(
+            "%(count)s statement, version %(versions)s", "%(count)s statements, version %(versions)s", len(items)
+        ) % {"count": len(items), "versions": ", ".join(versions)}
+        return Detail(label, text, items)
     if key == "handle":
         return Detail(label, f"@{value}")
     if key in ("next_review_due", "starts_at", "period") and isinstance(value, str):
@@ -334,7 +368,7 @@ class HumanEvent:
 def _actor(event) -> str:
     actor = getattr(event, "actor", None)
     if actor is None:
-        return "The portal"
+        return gettext("The portal")
     return actor.get_full_name() or actor.email
 
 
@@ -344,18 +378,18 @@ def humanize(event) -> HumanEvent:
     wording = ACTIONS.get(event.action)
     values = {
         "actor": _actor(event),
-        "target": event.target_repr or "an item",
-        "unit": str(event.org_unit) if getattr(event, "org_unit_id", None) else "the district",
-        "outlet": details.get("outlet") or event.target_repr or "a media outlet",
-        "user": details.get("user") or "someone",
+        "target": event.target_repr or gettext("an item"),
+        "unit": str(event.org_unit) if getattr(event, "org_unit_id", None) else gettext("the district"),
+        "outlet": details.get("outlet") or event.target_repr or gettext("a media outlet"),
+        "user": details.get("user") or gettext("someone"),
         "school_year": school_year_label(details.get("school_year", "")),
     }
     if wording is None:
         sentence = format_html("{} · {} · <em>{}</em>", values["actor"], event.action, values["target"])
     else:
-        template = wording.sentence
+        template = str(wording.sentence)
         if event.action == "request.submitted" and details.get("resubmission"):
-            template = "{actor} submitted {target} again, with the changes asked for"
+            template = gettext("{actor} submitted {target} again, with the changes asked for")
         # The template is our own constant; every value is escaped by format_html. Targets are emphasised.
         values["target"] = format_html("<em>{}</em>", values["target"])
         sentence = format_html(template, **values)
@@ -374,11 +408,13 @@ def source_of(event) -> str:
     the one-click e-mail link of a check-in, or the portal itself (reminder sweeps)."""
     details = event.details if isinstance(event.details, dict) else {}
     if details.get("via") == "email":
-        return f"One-click e-mail link{f', {event.source_ip}' if event.source_ip else ''}"
+        if event.source_ip:
+            return gettext("One-click e-mail link, %(address)s") % {"address": event.source_ip}
+        return gettext("One-click e-mail link")
     if event.source_ip:
         return str(event.source_ip)
     if getattr(event, "actor_id", None) is None:
-        return "Automatic"
+        return gettext("Automatic")
     return ""
 
 

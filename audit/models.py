@@ -7,6 +7,7 @@ is read-only, and on PostgreSQL a trigger refuses UPDATE and DELETE on the table
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.indexes import TrigramSearchIndex
 
@@ -31,13 +32,13 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    action = models.CharField(max_length=60, db_index=True, help_text="e.g. request.approved")
+    action = models.CharField(max_length=60, db_index=True, help_text=_("e.g. request.approved"))
     target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     target_id = models.CharField(max_length=64, blank=True)
     target_repr = models.CharField(max_length=255, blank=True)
     org_unit = models.ForeignKey("accounts.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     source_ip = models.GenericIPAddressField(null=True, blank=True)
-    details = models.JSONField(default=dict, blank=True, help_text="Never holds secrets.")
+    details = models.JSONField(default=dict, blank=True, help_text=_("Never holds secrets."))
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -10,6 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 
@@ -45,10 +46,10 @@ def read_token(token: str) -> LinkPayload:
     try:
         data = signing.loads(token, salt=SALT, max_age=max_age)
     except signing.SignatureExpired:
-        raise BadLink("This check-in link has expired.", expired=True) from None
+        raise BadLink(_("This check-in link has expired."), expired=True) from None
     except signing.BadSignature:
-        raise BadLink("This check-in link is not valid.") from None
+        raise BadLink(_("This check-in link is not valid.")) from None
     try:
         return LinkPayload(entry_id=int(data["e"]), user_id=int(data["u"]), period_start=date.fromisoformat(data["p"]))
     except (KeyError, TypeError, ValueError):
-        raise BadLink("This check-in link is not valid.") from None
+        raise BadLink(_("This check-in link is not valid.")) from None

@@ -7,23 +7,24 @@ missed periods escalate to the unit's approvers.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CheckIn(models.Model):
     class Via(models.TextChoices):
-        PORTAL = "portal", "Portal"
-        EMAIL = "email", "One-click e-mail link"
+        PORTAL = "portal", _("Portal")
+        EMAIL = "email", _("One-click e-mail link")
 
     entry = models.ForeignKey("registry.RegistryEntry", on_delete=models.PROTECT, related_name="checkins")
-    period_start = models.DateField(help_text="The day (comments on) or the Monday of the week (moderated).")
-    comment_setting = models.CharField(max_length=10, help_text="The account's comment setting at the time.")
+    period_start = models.DateField(help_text=_("The day (comments on) or the Monday of the week (moderated)."))
+    comment_setting = models.CharField(max_length=10, help_text=_("The account's comment setting at the time."))
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     checked_at = models.DateTimeField(auto_now_add=True)
     via = models.CharField(max_length=10, choices=Via.choices, default=Via.PORTAL)
 
     class Meta:
         ordering = ["-period_start", "-id"]
-        verbose_name = "moderation check-in"
+        verbose_name = _("moderation check-in")
         constraints = [models.UniqueConstraint(fields=["entry", "period_start"], name="checkin_once_per_period")]
 
     def __str__(self):
@@ -38,7 +39,7 @@ class MissedCheckIn(models.Model):
 
     class Meta:
         ordering = ["-period_start", "-id"]
-        verbose_name = "missed check-in"
+        verbose_name = _("missed check-in")
         constraints = [models.UniqueConstraint(fields=["entry", "period_start"], name="missed_once_per_period")]
         indexes = [models.Index(fields=["period_start"])]
 

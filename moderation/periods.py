@@ -3,6 +3,9 @@ week (starting Monday); comments off → none."""
 
 from datetime import date, timedelta
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
 DAILY = "on"
 WEEKLY = "moderated"
 
@@ -29,9 +32,13 @@ def previous_periods(comment_setting: str, day: date, since: date) -> list[date]
 
 
 def describe(comment_setting: str, start: date) -> str:
+    """The period in words, in the active language ("Tuesday 1 December", "the week of 30 November")."""
     if comment_setting == DAILY:
-        return start.strftime("%A %B %-d")
-    return f"the week of {start.strftime('%B %-d')}"
+        return gettext("%(weekday)s %(date)s") % {
+            "weekday": date_format(start, "l"),
+            "date": date_format(start, "MONTH_DAY_FORMAT"),
+        }
+    return gettext("the week of %(date)s") % {"date": date_format(start, "MONTH_DAY_FORMAT")}
 
 
 def last_periods(comment_setting: str, day: date, count: int) -> list[date]:

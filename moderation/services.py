@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import record_event
 from core.errors import DomainError
@@ -31,10 +32,10 @@ def record_checkin(
     entry = RegistryEntry.objects.select_for_update().get(pk=entry.pk)
     if not can_check_in(user, entry):
         if entry.status != RegistryEntry.Status.ACTIVE:
-            raise CheckInError("This account is not active, so it needs no check-in.")
+            raise CheckInError(_("This account is not active, so it needs no check-in."))
         if entry.comment_setting not in (RegistryEntry.Comments.ON, RegistryEntry.Comments.MODERATED):
-            raise CheckInError("Comments are off on this account, so it needs no check-in (§1.4.3).")
-        raise CheckInError("Only the owner or a co-administrator can record a check-in for this account.")
+            raise CheckInError(_("Comments are off on this account, so it needs no check-in (§1.4.3)."))
+        raise CheckInError(_("Only the owner or a co-administrator can record a check-in for this account."))
     start = periods.period_start(entry.comment_setting, day or timezone.localdate())
     existing = CheckIn.objects.filter(entry=entry, period_start=start).first()
     if existing:

@@ -1,10 +1,12 @@
 """Moderation's reminder sweep: comment check-ins due, missed periods, escalations (AP 1311 §1.4.3)."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from notifications.sweeps import Planned, SweepResult, plan_escalation, previous_run_day, sweep
@@ -14,6 +16,30 @@ from .links import checkin_url
 from .models import CheckIn
 from .selectors import missed_in_window, monitored_entries
 from .services import record_missed_periods
+
+
+@dataclass(frozen=True)
+class MissedInWindow:
+    """ "3 of the last 7 weeks missed", written when the message is rendered: in its recipient's language."""
+
+    missed: int
+    window: int
+    daily: bool
+
+    def __str__(self) -> str:
+        if self.daily:
+            text = ngettext(
+                "%(missed)s of the last %(window)s day missed",
+                "%(missed)s of the last %(window)s days missed",
+                self.window,
+            )
+        else:
+            text = ngettext(
+                "%(missed)s of the last %(window)s week missed",
+                "%(missed)s of the last %(window)s weeks missed",
+                self.window,
+            )
+        return text % {"missed": self.missed, "window": self.window}
 
 
 def registry_link(entries) -> str:
@@ -63,7 +89,8 @@ def plan_moderation(day: date) -> SweepResult:
         items = [
             {
                 "entry": e,
-                "cadence": "today" if e.comment_setting == "on" else "this week",
+                # Lazy: read when the reminder is rendered, in the owner's language.
+                "cadence": gettext_lazy("today") if e.comment_setting == "on" else gettext_lazy("this week"),
                 "link": settings.PORTAL_BASE_URL
                 + checkin_url(entry_id=e.pk, user_id=owner.pk, period_start=starts[e.pk]),
             }
@@ -91,10 +118,7 @@ def plan_moderation(day: date) -> SweepResult:
         day,
         kind="escalation.moderation",
         context={"threshold": threshold, "window": window},
-        describe=lambda e: (
-            f"{counts[day][e.pk]} of the last {window} {'days' if e.comment_setting == periods.DAILY else 'weeks'}"
-            " missed"
-        ),
+        describe=lambda e: MissedInWindow(counts[day][e.pk], window, e.comment_setting == periods.DAILY),
         url=registry_link,
         is_new=lambda e: e.pk not in was_flagged,
     )

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core.once import one_time_form
@@ -30,13 +31,20 @@ def checkin(request, pk: int):
     except services.CheckInError as error:
         messages.error(request, str(error))
     else:
-        when = "this week" if entry.comment_setting == RegistryEntry.Comments.MODERATED else "today"
-        messages.success(
-            request,
-            f"Check-in recorded for {entry.display_name} {when}. Thank you."
-            if created
-            else f"{entry.display_name} was already checked {when}.",
-        )
+        weekly = entry.comment_setting == RegistryEntry.Comments.MODERATED
+        if created:
+            text = (
+                gettext("Check-in recorded for %(account)s this week. Thank you.")
+                if weekly
+                else gettext("Check-in recorded for %(account)s today. Thank you.")
+            )
+        else:
+            text = (
+                gettext("%(account)s was already checked this week.")
+                if weekly
+                else gettext("%(account)s was already checked today.")
+            )
+        messages.success(request, text % {"account": entry.display_name})
     target = request.POST.get("next", "")
     # Only a local path: never an outside site, never a bare word that redirect() would take for a URL name.
     if not target.startswith("/") or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -69,12 +77,17 @@ def link(request, token: str):
         )
     except (RegistryEntry.DoesNotExist, get_user_model().DoesNotExist):
         return render(
-            request, "moderation/link_invalid.html", {"message": "This check-in link is not valid."}, status=400
+            request,
+            "moderation/link_invalid.html",
+            {"message": gettext("This check-in link is not valid.")},
+            status=400,
         )
     current = periods.period_start(entry.comment_setting, timezone.localdate())
     context = {"entry": entry, "person": user, "period": periods.describe(entry.comment_setting, payload.period_start)}
     if current != payload.period_start:
-        context["message"] = f"This link was for {context['period']}, which is over. Sign in to check in for today."
+        context["message"] = gettext("This link was for %(period)s, which is over. Sign in to check in for today.") % {
+            "period": context["period"]
+        }
         return render(request, "moderation/link_invalid.html", {**context, "expired": True}, status=410)
     already = CheckIn.objects.filter(entry=entry, period_start=payload.period_start).first()
     if request.method == "POST" and not already:

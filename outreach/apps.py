@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OutreachConfig(AppConfig):
     name = "outreach"
-    verbose_name = "Media inquiries, school events and attestations"
+    verbose_name = _("Media inquiries, school events and attestations")

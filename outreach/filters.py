@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
 
@@ -8,9 +9,11 @@ from .models import MediaInquiry, SchoolEvent
 
 
 class InquiryFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    status = django_filters.ChoiceFilter(choices=MediaInquiry.Status.choices, empty_label="Any status")
-    org_unit = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.none(), label="Unit", empty_label="All units")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=MediaInquiry.Status.choices, empty_label=_("Any status"))
+    org_unit = django_filters.ModelChoiceFilter(
+        queryset=OrgUnit.objects.none(), label=_("Unit"), empty_label=_("All units")
+    )
 
     class Meta:
         model = MediaInquiry
@@ -29,18 +32,18 @@ class InquiryFilter(django_filters.FilterSet):
 class EventFilter(django_filters.FilterSet):
     when = django_filters.ChoiceFilter(
         method="filter_when",
-        choices=[("upcoming", "Upcoming"), ("past", "Past")],
-        empty_label="Upcoming and past",
-        label="When",
+        choices=[("upcoming", _("Upcoming")), ("past", _("Past"))],
+        empty_label=_("Upcoming and past"),
+        label=_("When"),
     )
     org_unit = django_filters.ModelChoiceFilter(
-        queryset=OrgUnit.objects.none(), label="School", empty_label="All schools"
+        queryset=OrgUnit.objects.none(), label=_("School"), empty_label=_("All schools")
     )
     confirmed = django_filters.ChoiceFilter(
         method="filter_confirmed",
-        choices=[("yes", "Announcement confirmed"), ("no", "Not confirmed yet")],
-        empty_label="Confirmed or not",
-        label="Announcement",
+        choices=[("yes", _("Announcement confirmed")), ("no", _("Not confirmed yet"))],
+        empty_label=_("Confirmed or not"),
+        label=_("Announcement"),
     )
 
     class Meta:

@@ -1,5 +1,7 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from consent import rules as consent_rules
 from consent import selectors as consent_selectors
@@ -24,7 +26,9 @@ MAX_YEARS_AWAY = 10
 
 def _within_reach(value):
     if value is not None and abs((value - timezone.now()).days) > 366 * MAX_YEARS_AWAY:
-        raise forms.ValidationError(f"Choose a date within {MAX_YEARS_AWAY} years of today.")
+        raise forms.ValidationError(
+            gettext("Choose a date within %(years)s years of today.") % {"years": MAX_YEARS_AWAY}
+        )
     return value
 
 
@@ -51,11 +55,11 @@ class InquiryForm(SingleLineFieldsMixin, forms.ModelForm):
         units = selectors.units_for_logging(user)
         self.fields["org_unit"].queryset = units
         self.fields["org_unit"].empty_label = None
-        self.fields["deadline"].help_text = "When the outlet wants an answer, in district time."
+        self.fields["deadline"].help_text = _("When the outlet wants an answer, in district time.")
         from registry.selectors import entries_of
 
         self.fields["registry_entry"].queryset = entries_of(user).filter(status="active")
-        self.fields["registry_entry"].empty_label = "Not on the list / another site"
+        self.fields["registry_entry"].empty_label = _("Not on the list / another site")
 
     def clean_deadline(self):
         return _within_reach(self.cleaned_data["deadline"])
@@ -64,19 +68,19 @@ class InquiryForm(SingleLineFieldsMixin, forms.ModelForm):
         cleaned = super().clean()
         entry, via = cleaned.get("registry_entry"), (cleaned.get("received_via") or "").strip()
         if not entry and not via:
-            self.add_error("received_via", "Choose the registered account or describe the site it came through.")
+            self.add_error("received_via", _("Choose the registered account or describe the site it came through."))
         if entry and cleaned.get("org_unit") and entry.org_unit_id != cleaned["org_unit"].pk:
-            self.add_error("registry_entry", "This account belongs to another school or department.")
+            self.add_error("registry_entry", _("This account belongs to another school or department."))
         return cleaned
 
 
 class InquiryNoteForm(SingleLineFieldsMixin, forms.Form):
     note = forms.CharField(
-        label="Note for the employee",
+        label=_("Note for the employee"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Visible to the employee who logged the inquiry and to the school's approvers.",
+        help_text=_("Visible to the employee who logged the inquiry and to the school's approvers."),
     )
 
 
@@ -94,13 +98,15 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
     """§3.1: an assembly or event to which parents are invited."""
 
     classes = forms.CharField(
-        label="Classes taking part",
+        label=_("Classes taking part"),
         required=False,
         max_length=500,
-        help_text="As on the school's consent roster, separated by commas, e.g. “5A, 5B”. The reminder then says "
-        "how many of them have no photo consent (§1.3.6).",
+        help_text=_(
+            "As on the school's consent roster, separated by commas, e.g. “5A, 5B”. The reminder then says "
+            "how many of them have no photo consent (§1.3.6)."
+        ),
     )
-    grades = forms.CharField(label="Grades taking part", required=False, max_length=100, help_text="e.g. “4, 5”.")
+    grades = forms.CharField(label=_("Grades taking part"), required=False, max_length=100, help_text=_("e.g. “4, 5”."))
 
     class Meta:
         model = SchoolEvent
@@ -123,7 +129,7 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
     def clean_starts_at(self):
         starts_at = self.cleaned_data["starts_at"]
         if starts_at <= timezone.now():
-            raise forms.ValidationError("Choose a time in the future.")
+            raise forms.ValidationError(_("Choose a time in the future."))
         return _within_reach(starts_at)
 
     def clean_classes(self):
@@ -136,7 +142,10 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
         cleaned = super().clean()
         unit, organiser = cleaned.get("org_unit"), cleaned.get("organiser")
         if unit and organiser and not selectors.is_member_of(organiser, unit.pk):
-            self.add_error("organiser", f"{organiser.short_name} is not on the staff of {unit}.")
+            self.add_error(
+                "organiser",
+                gettext("%(person)s is not on the staff of %(unit)s.") % {"person": organiser.short_name, "unit": unit},
+            )
         if unit and cleaned.get("starts_at"):
             self._check_against_roster(cleaned, unit)
         return cleaned
@@ -156,8 +165,13 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
             if unknown:
                 self.add_error(
                     field,
-                    f"Not on {unit}'s consent roster for {label}: {', '.join(unknown)}. "
-                    f"It has: {', '.join(known[:40])}{' …' if len(known) > 40 else ''}.",
+                    gettext("Not on %(unit)s's consent roster for %(year)s: %(unknown)s. It has: %(known)s.")
+                    % {
+                        "unit": unit,
+                        "year": label,
+                        "unknown": ", ".join(unknown),
+                        "known": ", ".join(known[:40]) + (" …" if len(known) > 40 else ""),
+                    },
                 )
 
 
@@ -170,7 +184,7 @@ class AttestationForm(forms.Form):
             self.fields[statement.code] = forms.BooleanField(
                 label=f"{statement.text} ({statement.clause})",
                 required=True,
-                error_messages={"required": "Please confirm this statement."},
+                error_messages={"required": _("Please confirm this statement.")},
             )
 
     def confirmed_codes(self) -> list[str]:

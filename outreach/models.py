@@ -8,6 +8,8 @@ models only hold data and small guards ("may this still be acknowledged?").
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.text import validate_long_text, validate_single_line
 
@@ -20,10 +22,10 @@ class MediaInquiry(models.Model):
     """
 
     class Status(models.TextChoices):
-        NEW = "new", "Waiting for the communications manager"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged"
-        RESPONDED = "responded", "Responded"
-        CLOSED = "closed", "Closed"
+        NEW = "new", _("Waiting for the communications manager")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        RESPONDED = "responded", _("Responded")
+        CLOSED = "closed", _("Closed")
 
     OPEN_STATES = (Status.NEW, Status.ACKNOWLEDGED, Status.RESPONDED)
 
@@ -37,32 +39,32 @@ class MediaInquiry(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="media_inquiries",
-        verbose_name="registered account",
-        help_text="The account on the registry the inquiry came through, if it is one of yours.",
+        verbose_name=_("registered account"),
+        help_text=_("The account on the registry the inquiry came through, if it is one of yours."),
     )
     received_via = models.CharField(
-        "site or account",
+        _("site or account"),
         max_length=300,
         blank=True,
         validators=[validate_single_line],
-        help_text="Or describe the site, e.g. “@ridgeview_gr5 on Instagram”.",
+        help_text=_("Or describe the site, e.g. “@ridgeview_gr5 on Instagram”."),
     )
     outlet = models.CharField(
-        "media outlet",
+        _("media outlet"),
         max_length=200,
         validators=[validate_single_line],
-        help_text="Newspaper, station, blog or publication.",
+        help_text=_("Newspaper, station, blog or publication."),
     )
-    contact_name = models.CharField("contact person", max_length=200, validators=[validate_single_line])
+    contact_name = models.CharField(_("contact person"), max_length=200, validators=[validate_single_line])
     contact_details = models.CharField(
-        "how to reach them",
+        _("how to reach them"),
         max_length=200,
         blank=True,
         validators=[validate_single_line],
-        help_text="E-mail address, phone number or handle.",
+        help_text=_("E-mail address, phone number or handle."),
     )
-    question = models.TextField("what they asked", max_length=4000, validators=[validate_long_text])
-    deadline = models.DateTimeField(help_text="When the outlet wants an answer (district time).")
+    question = models.TextField(_("what they asked"), max_length=4000, validators=[validate_long_text])
+    deadline = models.DateTimeField(help_text=_("When the outlet wants an answer (district time)."))
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
 
     handled_by = models.ForeignKey(
@@ -71,7 +73,7 @@ class MediaInquiry(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="media_inquiries_handled",
-        help_text="The communications manager who last acted on it.",
+        help_text=_("The communications manager who last acted on it."),
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
@@ -81,8 +83,8 @@ class MediaInquiry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "media inquiry"
-        verbose_name_plural = "media inquiries"
+        verbose_name = _("media inquiry")
+        verbose_name_plural = _("media inquiries")
         indexes = [models.Index(fields=["status", "deadline"])]
         constraints = [
             # Acting on an inquiry is the communications manager's job, never the person who logged it.
@@ -119,10 +121,10 @@ class InquiryUpdate(models.Model):
     """One step in an inquiry's history, with the note the employee reads (acknowledged, responded...)."""
 
     class Action(models.TextChoices):
-        LOGGED = "logged", "Logged"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged"
-        RESPONDED = "responded", "Responded"
-        CLOSED = "closed", "Closed"
+        LOGGED = "logged", _("Logged")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        RESPONDED = "responded", _("Responded")
+        CLOSED = "closed", _("Closed")
 
     inquiry = models.ForeignKey(MediaInquiry, on_delete=models.CASCADE, related_name="updates")
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -141,26 +143,26 @@ class SchoolEvent(models.Model):
     """An assembly or event parents are invited to; the organiser reads the no-photo reminder (§3.1)."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
 
     org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="school_events")
     title = models.CharField(
-        max_length=200, validators=[validate_single_line], help_text="e.g. “Winter concert”, “Grade 5 assembly”."
+        max_length=200, validators=[validate_single_line], help_text=_("e.g. “Winter concert”, “Grade 5 assembly”.")
     )
-    starts_at = models.DateTimeField("starts", db_index=True, help_text="District time.")
+    starts_at = models.DateTimeField(_("starts"), db_index=True, help_text=_("District time."))
     location = models.CharField(
-        max_length=200, blank=True, validators=[validate_single_line], help_text="e.g. Gym, library."
+        max_length=200, blank=True, validators=[validate_single_line], help_text=_("e.g. Gym, library.")
     )
     # Who takes part, as the school's consent roster names them (§1.3.6): the organiser's reminder counts
     # how many of them have no photo consent.
-    classes_taking_part = models.JSONField(default=list, blank=True, help_text="Class or homeroom names.")
-    grades_taking_part = models.JSONField(default=list, blank=True, help_text='Grades, e.g. ["4", "5"].')
+    classes_taking_part = models.JSONField(default=list, blank=True, help_text=_("Class or homeroom names."))
+    grades_taking_part = models.JSONField(default=list, blank=True, help_text=_('Grades, e.g. ["4", "5"].'))
     organiser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="events_organised")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED, db_index=True)
     announcement_confirmed_at = models.DateTimeField(
-        "announcement read out", null=True, blank=True, help_text="When the organiser confirmed it (§3.1)."
+        _("announcement read out"), null=True, blank=True, help_text=_("When the organiser confirmed it (§3.1).")
     )
     announcement_version = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -168,7 +170,7 @@ class SchoolEvent(models.Model):
 
     class Meta:
         ordering = ["starts_at", "id"]
-        verbose_name = "school event"
+        verbose_name = _("school event")
 
     def __str__(self):
         return f"{self.title} ({self.org_unit})"
@@ -190,8 +192,10 @@ class SchoolEvent(models.Model):
         """e.g. “5A, 5B; grades 4, 5”."""
         parts = [", ".join(self.classes_taking_part)] if self.classes_taking_part else []
         if self.grades_taking_part:
-            word = "grade" if len(self.grades_taking_part) == 1 else "grades"
-            parts.append(f"{word} {', '.join(self.grades_taking_part)}")
+            grades = ", ".join(self.grades_taking_part)
+            parts.append(
+                ngettext("grade %(grades)s", "grades %(grades)s", len(self.grades_taking_part)) % {"grades": grades}
+            )
         return "; ".join(parts)
 
 
@@ -199,14 +203,14 @@ class PersonalUseAttestation(models.Model):
     """One employee's yearly confirmation of the personal-use rules (§2, §4.2), with the version confirmed."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attestations")
-    school_year = models.PositiveSmallIntegerField(help_text="The year the school year started (2026 for 2026–27).")
+    school_year = models.PositiveSmallIntegerField(help_text=_("The year the school year started (2026 for 2026–27)."))
     statement_version = models.CharField(max_length=20)
-    statements = models.JSONField(default=list, help_text="Codes of the statements confirmed.")
+    statements = models.JSONField(default=list, help_text=_("Codes of the statements confirmed."))
     attested_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-school_year", "-attested_at"]
-        verbose_name = "personal-use attestation"
+        verbose_name = _("personal-use attestation")
         constraints = [models.UniqueConstraint(fields=["user", "school_year"], name="attestation_once_per_year")]
 
     def __str__(self):

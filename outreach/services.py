@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
 from accounts.selectors import approvers_of
@@ -31,7 +32,7 @@ class OutreachError(DomainError):
 
 
 def _when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "l j F Y, H:i")
+    return date_format(timezone.localtime(moment), "l j F Y, H:i")  # names and order suit English and French
 
 
 # --- Media inquiries (§1.5.1) ----------------------------------------------------------------------
@@ -57,15 +58,15 @@ def log_inquiry(
     approvers for information. Never routed to the person who logged it.
     """
     if not selectors.is_member_of(user, org_unit.pk):
-        raise OutreachError("You can only log inquiries for a school or department you belong to.")
+        raise OutreachError(_("You can only log inquiries for a school or department you belong to."))
     if registry_entry is not None:
         from registry.selectors import entries_of
 
         if registry_entry.org_unit_id != org_unit.pk or not entries_of(user).filter(pk=registry_entry.pk).exists():
-            raise OutreachError("Choose one of your own registered accounts of this school or department.")
+            raise OutreachError(_("Choose one of your own registered accounts of this school or department."))
         received_via = received_via.strip() or str(registry_entry)
     if not received_via.strip():
-        raise OutreachError("Say which site or account the inquiry came through.")
+        raise OutreachError(_("Say which site or account the inquiry came through."))
     inquiry = MediaInquiry.objects.create(
         logged_by=user,
         org_unit=org_unit,
@@ -96,14 +97,14 @@ def _locked_inquiry(inquiry_id: int) -> MediaInquiry:
     try:
         return MediaInquiry.objects.select_for_update().get(pk=inquiry_id)
     except MediaInquiry.DoesNotExist:
-        raise OutreachError("This inquiry no longer exists.") from None
+        raise OutreachError(_("This inquiry no longer exists.")) from None
 
 
 def _check_handler(user: User, inquiry: MediaInquiry) -> None:
     if inquiry.logged_by_id == user.pk:
-        raise OutreachError("You logged this inquiry, so another communications manager must handle it.")
+        raise OutreachError(_("You logged this inquiry, so another communications manager must handle it."))
     if not selectors.can_handle_inquiry(user, inquiry):
-        raise OutreachError("Only the communications manager can act on media inquiries.")
+        raise OutreachError(_("Only the communications manager can act on media inquiries."))
 
 
 def _handled(*, user: User, inquiry: MediaInquiry, action: str, note: str) -> MediaInquiry:
@@ -133,7 +134,7 @@ def acknowledge_inquiry(*, user: User, inquiry_id: int, note: str = "") -> Media
     inquiry = _locked_inquiry(inquiry_id)
     _check_handler(user, inquiry)
     if not inquiry.can_be_acknowledged():
-        raise OutreachError(f"This inquiry is already {inquiry.get_status_display().lower()}.")
+        raise OutreachError(_("This inquiry is already %(status)s.") % {"status": inquiry.get_status_display().lower()})
     inquiry.status = MediaInquiry.Status.ACKNOWLEDGED
     inquiry.acknowledged_at = timezone.now()
     return _handled(user=user, inquiry=inquiry, action=InquiryUpdate.Action.ACKNOWLEDGED, note=note.strip())
@@ -145,9 +146,9 @@ def respond_to_inquiry(*, user: User, inquiry_id: int, note: str) -> MediaInquir
     inquiry = _locked_inquiry(inquiry_id)
     _check_handler(user, inquiry)
     if not inquiry.can_be_responded_to():
-        raise OutreachError(f"This inquiry is already {inquiry.get_status_display().lower()}.")
+        raise OutreachError(_("This inquiry is already %(status)s.") % {"status": inquiry.get_status_display().lower()})
     if not note.strip():
-        raise OutreachError("Say briefly how the district responded.")
+        raise OutreachError(_("Say briefly how the district responded."))
     now = timezone.now()
     inquiry.status = MediaInquiry.Status.RESPONDED
     inquiry.acknowledged_at = inquiry.acknowledged_at or now
@@ -161,9 +162,9 @@ def close_inquiry(*, user: User, inquiry_id: int, note: str) -> MediaInquiry:
     inquiry = _locked_inquiry(inquiry_id)
     _check_handler(user, inquiry)
     if not inquiry.can_be_closed():
-        raise OutreachError("This inquiry is already closed.")
+        raise OutreachError(_("This inquiry is already closed."))
     if not note.strip():
-        raise OutreachError("Add a short note for the employee when closing an inquiry.")
+        raise OutreachError(_("Add a short note for the employee when closing an inquiry."))
     now = timezone.now()
     inquiry.status = MediaInquiry.Status.CLOSED
     inquiry.acknowledged_at = inquiry.acknowledged_at or now
@@ -194,11 +195,13 @@ def schedule_event(
     one audit event; the organiser is told when someone else recorded the event for them.
     """
     if not selectors.units_for_events(user).filter(pk=org_unit.pk).exists():
-        raise OutreachError("You can only record events for a school you belong to.")
+        raise OutreachError(_("You can only record events for a school you belong to."))
     if not organiser.is_active or not selectors.is_member_of(organiser, org_unit.pk):
-        raise OutreachError(f"{organiser.short_name} is not on the staff of {org_unit}.")
+        raise OutreachError(
+            _("%(person)s is not on the staff of %(unit)s.") % {"person": organiser.short_name, "unit": org_unit}
+        )
     if starts_at <= timezone.now():
-        raise OutreachError("Record events before they start: the reminder has to reach the organiser in time.")
+        raise OutreachError(_("Record events before they start: the reminder has to reach the organiser in time."))
     event = SchoolEvent.objects.create(
         org_unit=org_unit,
         title=title.strip(),
@@ -244,7 +247,7 @@ def _locked_event(event_id: int) -> SchoolEvent:
     try:
         return SchoolEvent.objects.select_for_update().get(pk=event_id)
     except SchoolEvent.DoesNotExist:
-        raise OutreachError("This event no longer exists.") from None
+        raise OutreachError(_("This event no longer exists.")) from None
 
 
 @transaction.atomic
@@ -256,14 +259,14 @@ def confirm_event_announcement(*, user: User, event_id: int) -> SchoolEvent:
     """
     event = _locked_event(event_id)
     if not selectors.can_confirm_announcement(user, event):
-        raise OutreachError("Only the event's organiser can confirm the announcement.")
+        raise OutreachError(_("Only the event's organiser can confirm the announcement."))
     if event.is_cancelled:
-        raise OutreachError("This event was cancelled.")
+        raise OutreachError(_("This event was cancelled."))
     if event.is_confirmed:
-        raise OutreachError("The announcement for this event is already confirmed.")
+        raise OutreachError(_("The announcement for this event is already confirmed."))
     opens = rules.first_reminder_time(event.starts_at)
     if timezone.now() < opens:
-        raise OutreachError(f"You can confirm from {_when(opens)}, when the reminder goes out.")
+        raise OutreachError(_("You can confirm from %(when)s, when the reminder goes out.") % {"when": _when(opens)})
     event.announcement_confirmed_at = timezone.now()
     event.announcement_version = EVENT_ANNOUNCEMENT_VERSION
     event.save()
@@ -276,11 +279,11 @@ def cancel_event(*, user: User, event_id: int) -> SchoolEvent:
     """Cancel an event that has not started; no more reminders. Who: organiser, creator or the school's approver."""
     event = _locked_event(event_id)
     if not selectors.can_cancel_event(user, event):
-        raise OutreachError("Only the organiser, whoever recorded the event, or the principal can cancel it.")
+        raise OutreachError(_("Only the organiser, whoever recorded the event, or the principal can cancel it."))
     if event.is_cancelled:
-        raise OutreachError("This event is already cancelled.")
+        raise OutreachError(_("This event is already cancelled."))
     if event.starts_at <= timezone.now():
-        raise OutreachError("This event has already started; it can no longer be cancelled.")
+        raise OutreachError(_("This event has already started; it can no longer be cancelled."))
     event.status = SchoolEvent.Status.CANCELLED
     event.save()
     record_event(actor=user, action="event.cancelled", target=event, org_unit=event.org_unit)
@@ -306,7 +309,7 @@ def attest_personal_use(*, user: User, statements: Iterable[str]) -> PersonalUse
     """
     confirmed = set(statements)
     if confirmed != set(ATTESTATION_CODES):
-        raise OutreachError("Please confirm every statement.")
+        raise OutreachError(_("Please confirm every statement."))
     year = rules.current_school_year()
     try:
         with transaction.atomic():
@@ -315,7 +318,7 @@ def attest_personal_use(*, user: User, statements: Iterable[str]) -> PersonalUse
             )
     except IntegrityError:
         raise OutreachError(
-            f"You already confirmed the personal-use rules for {rules.school_year_label(year)}."
+            _("You already confirmed the personal-use rules for %(year)s.") % {"year": rules.school_year_label(year)}
         ) from None
     record_event(
         actor=user,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import Membership
+from core.i18n import override_for
 from notifications.sweeps import Planned, SweepResult, deliver, district_today, moment_of, sweep
 
 from . import rules, selectors
@@ -31,11 +32,13 @@ def plan_overdue_inquiry_reminders(now: datetime) -> SweepResult:
     result = SweepResult("overdue_inquiries", day, counts={"overdue_inquiries": len(overdue)})
     for inquiry in overdue:
         for handler in selectors.inquiry_handlers(exclude=inquiry.logged_by):
+            with override_for(handler):  # the date's day and month names, in the recipient's language
+                deadline = _when(inquiry.deadline)
             result.planned.append(
                 Planned.of(
                     recipient=handler,
                     kind="reminder.inquiry_overdue",
-                    context={"inquiry": inquiry, "deadline": _when(inquiry.deadline)},
+                    context={"inquiry": inquiry, "deadline": deadline},
                     url=reverse("outreach:inquiry_detail", args=[inquiry.pk]),
                     dedupe_key=f"outreach.inquiry_overdue:{inquiry.pk}:{handler.pk}:{day.isoformat()}",
                 )
@@ -85,16 +88,18 @@ def plan_event_reminders(now: datetime) -> SweepResult:
             continue
         lead = min(due)
         stamp = int(event.starts_at.timestamp())
+        with override_for(event.organiser):  # dates and "grades 4, 5" in the organiser's language
+            context = {
+                "event": event,
+                "starts": _when(event.starts_at),
+                "announcement": EVENT_ANNOUNCEMENT,
+                **_consent_context(event),
+            }
         result.planned.append(
             Planned.of(
                 recipient=event.organiser,
                 kind="reminder.event_announcement",
-                context={
-                    "event": event,
-                    "starts": _when(event.starts_at),
-                    "announcement": EVENT_ANNOUNCEMENT,
-                    **_consent_context(event),
-                },
+                context=context,
                 url=reverse("outreach:event_detail", args=[event.pk]),
                 dedupe_key=f"outreach.event_reminder:{event.pk}:{lead}h:{stamp}",
             )

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import OrgUnit
@@ -52,7 +53,7 @@ def inquiry_list(request):
 @one_time_form("inquiry")
 def inquiry_create(request):
     if not selectors.units_for_logging(request.user).exists():
-        raise PermissionDenied("Only staff of a school or department can log media inquiries.")
+        raise PermissionDenied(_("Only staff of a school or department can log media inquiries."))
     form = InquiryForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -60,7 +61,9 @@ def inquiry_create(request):
         except services.OutreachError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, "Thank you: the communications manager has been told and will take it from here.")
+            messages.success(
+                request, _("Thank you: the communications manager has been told and will take it from here.")
+            )
             return redirect("outreach:inquiry_detail", pk=inquiry.pk)
     return render(request, "outreach/inquiry_form.html", {"form": form})
 
@@ -84,7 +87,7 @@ def inquiry_detail(request, pk: int):
 def _handle_inquiry(request, pk: int, verb, success: str):
     inquiry = get_object_or_404(selectors.inquiries_visible_to(request.user), pk=pk)
     if not selectors.can_handle_inquiry(request.user, inquiry):
-        raise PermissionDenied("Only a communications manager who did not log this inquiry can act on it.")
+        raise PermissionDenied(_("Only a communications manager who did not log this inquiry can act on it."))
     form = InquiryNoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
@@ -142,7 +145,7 @@ def event_list(request):
 @one_time_form("event")
 def event_create(request):
     if not selectors.units_for_events(request.user).exists():
-        raise PermissionDenied("Only staff of a school can record its events.")
+        raise PermissionDenied(_("Only staff of a school can record its events."))
     form = EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -150,7 +153,10 @@ def event_create(request):
         except services.OutreachError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"{event.title} is recorded. The organiser will be reminded before it starts.")
+            messages.success(
+                request,
+                _("%(event)s is recorded. The organiser will be reminded before it starts.") % {"event": event.title},
+            )
             return redirect("outreach:event_detail", pk=event.pk)
     return render(request, "outreach/event_form.html", {"form": form})
 
@@ -183,13 +189,13 @@ def event_detail(request, pk: int):
 def event_confirm(request, pk: int):
     event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
     if not selectors.can_confirm_announcement(request.user, event):
-        raise PermissionDenied("Only the event's organiser can confirm the announcement.")
+        raise PermissionDenied(_("Only the event's organiser can confirm the announcement."))
     try:
         services.confirm_event_announcement(user=request.user, event_id=event.pk)
     except services.OutreachError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Thank you: the announcement is recorded as read out.")
+        messages.success(request, _("Thank you: the announcement is recorded as read out."))
     return redirect("outreach:event_detail", pk=event.pk)
 
 
@@ -198,13 +204,13 @@ def event_confirm(request, pk: int):
 def event_cancel(request, pk: int):
     event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
     if not selectors.can_cancel_event(request.user, event):
-        raise PermissionDenied("Only the organiser, whoever recorded the event, or the principal can cancel it.")
+        raise PermissionDenied(_("Only the organiser, whoever recorded the event, or the principal can cancel it."))
     try:
         services.cancel_event(user=request.user, event_id=event.pk)
     except services.OutreachError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Event cancelled. No reminder will be sent.")
+        messages.success(request, _("Event cancelled. No reminder will be sent."))
     return redirect("outreach:event_detail", pk=event.pk)
 
 
@@ -225,10 +231,12 @@ def attestation(request):
                 messages.error(request, str(error))
             else:
                 messages.success(
-                    request, f"Thank you: your confirmation for {rules.school_year_label(year)} is recorded."
+                    request,
+                    _("Thank you: your confirmation for %(year)s is recorded.")
+                    % {"year": rules.school_year_label(year)},
                 )
             return redirect("outreach:attestation")
-        messages.error(request, "Please confirm every statement.")
+        messages.error(request, _("Please confirm every statement."))
     return render(
         request,
         "outreach/attestation.html",

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OversightConfig(AppConfig):
@@ -6,7 +7,7 @@ class OversightConfig(AppConfig):
     compliance reports. It sits at the top of the layers: it may read every app; none reads it."""
 
     name = "oversight"
-    verbose_name = "Oversight"
+    verbose_name = _("Oversight")
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save

@@ -8,6 +8,7 @@ day) and no change to the unit's data happened since (`changes` == `computed_cha
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 WEEKS = 12
 
@@ -18,11 +19,11 @@ def _zeros():
 
 class UnitRollup(models.Model):
     unit = models.OneToOneField(
-        "accounts.OrgUnit", on_delete=models.CASCADE, primary_key=True, related_name="dashboard_rollup"
+        to="accounts.OrgUnit", on_delete=models.CASCADE, primary_key=True, related_name="dashboard_rollup"
     )
-    for_day = models.DateField(null=True, help_text="The district day the figures were computed for.")
-    changes = models.PositiveBigIntegerField(default=1, help_text="Bumped by every change to the unit's data.")
-    computed_changes = models.PositiveBigIntegerField(default=0, help_text="`changes` when last computed.")
+    for_day = models.DateField(null=True, help_text=_("The district day the figures were computed for."))
+    changes = models.PositiveBigIntegerField(default=1, help_text=_("Bumped by every change to the unit's data."))
+    computed_changes = models.PositiveBigIntegerField(default=0, help_text=_("`changes` when last computed."))
     computed_at = models.DateTimeField(null=True)
 
     active = models.PositiveIntegerField(default=0)
@@ -44,7 +45,7 @@ class UnitRollup(models.Model):
     median_decision_days = models.FloatField(null=True)
 
     class Meta:
-        verbose_name = "unit rollup"
+        verbose_name = _("unit rollup")
 
     def __str__(self):
         return f"Figures of unit {self.unit_id} for {self.for_day}"

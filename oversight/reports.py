@@ -13,6 +13,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, OrgUnit
 from accounts.validators import is_district_email
@@ -216,15 +218,16 @@ def weekly_trend(first: date, made: list[int], missed: list[int]) -> list[dict]:
 
 # --- Compliance report per unit ---------------------------------------------------------------------
 
+# Labels are lazy (the page reads them in its language); the CSV's headers keep the English (issue 17).
 CLAUSES = [
-    ("1.1.1", "District e-mail"),
-    ("1.2.3", "Acknowledgements on file"),
-    ("1.2.4", "Identification and link"),
-    ("1.4.3", "Comments monitored"),
-    ("1.4.4", "Privacy justified"),
-    ("1.4.5", "Credentials on file"),
-    ("1.4.6", "Approved before registration"),
-    ("1.2.1.3", "Review current"),
+    ("1.1.1", _("District e-mail")),
+    ("1.2.3", _("Acknowledgements on file")),
+    ("1.2.4", _("Identification and link")),
+    ("1.4.3", _("Comments monitored")),
+    ("1.4.4", _("Privacy justified")),
+    ("1.4.5", _("Credentials on file")),
+    ("1.4.6", _("Approved before registration")),
+    ("1.2.1.3", _("Review current")),
 ]
 
 
@@ -242,8 +245,25 @@ def _url_of_id(name: str):
     return template.format
 
 
+def _credentials_note(e, needed_admins: int) -> str:
+    """§1.4.5: what the registry holds of an account's credentials, and whether enough people hold them."""
+    if e.needs_password_rotation:
+        return gettext("rotation needed")
+    note = gettext("username and password recorded") if e.has_password else gettext("no password on file")
+    # Enough hands (issue 15): the owner alone is one person leaving from a stranded account.
+    if e.status == RegistryEntry.Status.ACTIVE and 1 + e.co_admin_count < needed_admins:
+        note = gettext("%(note)s; %(count)s of %(needed)s administrators") % {
+            "note": note,
+            "count": 1 + e.co_admin_count,
+            "needed": needed_admins,
+        }
+    return note
+
+
 def unit_compliance(unit: OrgUnit, today: date | None = None, recent_days: int = 7):
-    """Every non-removed account of the unit with a verdict per tracked clause. Bounded queries."""
+    """Every non-removed account of the unit with a verdict per tracked clause. Bounded queries.
+
+    The notes are written in the active language (issue 17): callers that cache the rows key them by it."""
     today = today or timezone.localdate()
     entries = list(
         RegistryEntry.objects.filter(org_unit=unit)
@@ -299,63 +319,66 @@ def unit_compliance(unit: OrgUnit, today: date | None = None, recent_days: int =
         v = {
             "1.1.1": Verdict(
                 all(is_district_email(x) for x in emails) and bool(emails),
-                ", ".join(emails) or "no login e-mail",
+                ", ".join(emails) or gettext("no login e-mail"),
                 detail,
             ),
             "1.2.3": Verdict(
                 bool(r) and e.ack_count >= required_acks,
-                f"{e.ack_count}/{required_acks} statements" if r else "no request on file",
+                gettext("%(count)s/%(required)s statements") % {"count": e.ack_count, "required": required_acks}
+                if r
+                else gettext("no request on file"),
                 req_url,
             ),
             # The entry's own record: carried from the request at registration, asked for on import.
             "1.2.4": Verdict(
                 e.has_identification,
-                "identification text and website link" if e.has_identification else "identification not on record",
+                gettext("identification text and website link")
+                if e.has_identification
+                else gettext("identification not on record"),
                 detail,
             ),
             "1.4.3": Verdict(
                 e.comment_setting == "off" or e.recent_missed == 0,
-                "comments off"
+                gettext("comments off")
                 if e.comment_setting == "off"
-                else f"{e.recent_missed} missed in the last {recent_days} days",
+                else ngettext(
+                    "%(missed)s missed in the last %(days)s day",
+                    "%(missed)s missed in the last %(days)s days",
+                    recent_days,
+                )
+                % {"missed": e.recent_missed, "days": recent_days},
                 detail,
             ),
             "1.4.4": Verdict(
                 e.privacy == "private" or bool(r and r.public_justification.strip()),
-                "private network"
+                gettext("private network")
                 if e.privacy == "private"
                 else (
-                    "public, need stated" if r and r.public_justification.strip() else "public without a stated need"
+                    gettext("public, need stated")
+                    if r and r.public_justification.strip()
+                    else gettext("public without a stated need")
                 ),
                 req_url,
             ),
             "1.4.5": Verdict(
                 bool(e.login_username and e.has_password and not e.needs_password_rotation)
                 and (e.status != RegistryEntry.Status.ACTIVE or 1 + e.co_admin_count >= needed_admins),
-                "rotation needed"
-                if e.needs_password_rotation
-                else (
-                    ("username and password recorded" if e.has_password else "no password on file")
-                    # Enough hands (issue 15): the owner alone is one person leaving from a stranded account.
-                    + (
-                        f"; {1 + e.co_admin_count} of {needed_admins} administrators"
-                        if e.status == RegistryEntry.Status.ACTIVE and 1 + e.co_admin_count < needed_admins
-                        else ""
-                    )
-                ),
+                _credentials_note(e, needed_admins),
                 detail,
             ),
             "1.4.6": Verdict(
                 bool(
                     r and r.status == AccountRequest.Status.APPROVED and r.decided_at and r.decided_at <= e.created_at
                 ),
-                f"approved {date_format(timezone.localdate(r.decided_at), 'DATE_FORMAT')}"
+                gettext("approved %(date)s") % {"date": date_format(timezone.localdate(r.decided_at), "DATE_FORMAT")}
                 if r and r.decided_at
-                else "no approval on file",
+                else gettext("no approval on file"),
                 req_url,
             ),
             "1.2.1.3": Verdict(
-                e.next_review_due >= today, f"next review {date_format(e.next_review_due, 'DATE_FORMAT')}", detail
+                e.next_review_due >= today,
+                gettext("next review %(date)s") % {"date": date_format(e.next_review_due, "DATE_FORMAT")},
+                detail,
             ),
         }
         rows.append({"entry": e, "verdicts": [v[c] for c, _ in CLAUSES], "ok": all(x.ok for x in v.values())})
@@ -379,9 +402,31 @@ class SweepStatus:
         counts = dict(self.last.counts or {})
         created = counts.pop("created", 0)
         counts.pop("planned", None)
-        parts = [f"{created} message{'s' if created != 1 else ''}"]
-        parts += [f"{n} {key.replace('_', ' ')}" for key, n in counts.items() if n]
+        parts = [ngettext("%(count)s message", "%(count)s messages", created) % {"count": created}]
+        for key, n in counts.items():
+            if n:
+                parts.append(_count_text(key, n))
         return "; ".join(parts)
+
+
+def _count_text(key: str, n: int) -> str:
+    """One of a sweep run's counts in words ("3 already sent"); a count no sweep told us about reads as its key."""
+    words = {
+        "already_sent": ngettext("%(count)s already sent", "%(count)s already sent", n),
+        "skipped": ngettext("%(count)s skipped", "%(count)s skipped", n),
+        "escalated_accounts": ngettext("%(count)s account escalated", "%(count)s accounts escalated", n),
+        "events_due": ngettext("%(count)s event due", "%(count)s events due", n),
+        "not_confirmed": ngettext("%(count)s not confirmed", "%(count)s not confirmed", n),
+        "changed": ngettext("%(count)s changed", "%(count)s changed", n),
+        "unchanged": ngettext("%(count)s unchanged", "%(count)s unchanged", n),
+        "new": ngettext("%(count)s new", "%(count)s new", n),
+        "monitored": ngettext("%(count)s account monitored", "%(count)s accounts monitored", n),
+        "newly_missed": ngettext("%(count)s check-in newly missed", "%(count)s check-ins newly missed", n),
+        "overdue_inquiries": ngettext("%(count)s inquiry overdue", "%(count)s inquiries overdue", n),
+    }.get(key)
+    if words is None:
+        return f"{n} {key.replace('_', ' ')}"
+    return words % {"count": n}
 
 
 @dataclass

@@ -8,7 +8,9 @@ from django.db.models import IntegerField, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from accounts.selectors import units_approved_by, units_employing
 from approvals.models import AccountRequest
@@ -90,7 +92,7 @@ def district_dashboard(request):
     by_size = list(rows.order_by("-active", "unit__name").values_list("unit__name", "active")[:25])
     chart_data = {
         "trend": {
-            "labels": [t["week"].strftime("%b %-d") for t in trend],
+            "labels": [date_format(t["week"], "MONTH_DAY_FORMAT") for t in trend],  # in the page's language
             "values": [t["rate"] for t in trend],
         },
         "units": {"labels": [name for name, _ in by_size], "values": [n for _, n in by_size]},
@@ -125,7 +127,9 @@ COMPLIANCE_CACHE_SECONDS = 600
 def compliance_report(request, code: str):
     unit = unit_for_report(request.user, code)
     today = timezone.localdate()
-    key = f"oversight:compliance:{unit.pk}:{today.isoformat()}:{unit_version(unit)}"
+    # The verdicts' notes are words in the reader's language (issue 17): one cached copy per language.
+    language = translation.get_language() or "en-ca"
+    key = f"oversight:compliance:{unit.pk}:{today.isoformat()}:{unit_version(unit)}:{language}"
     rows = cache.get_or_set(key, lambda: unit_compliance(unit, today=today), COMPLIANCE_CACHE_SECONDS)
     return render(
         request,
@@ -148,12 +152,17 @@ def compliance_report_csv(request, code: str):
     rows = unit_compliance(unit)
 
     def write(writer):
-        writer.writerow(["account", "platform", "owner", "status"] + [f"§{c} {label}" for c, label in CLAUSES])
+        # Headers are machine-readable: English whatever the downloader's language; `status` stays a code.
+        # The verdicts and their notes are words, in the downloader's language (issue 17).
+        with translation.override("en-ca"):
+            headers = [f"§{c} {label}" for c, label in CLAUSES]
+        writer.writerow(["account", "platform", "owner", "status", *headers])
+        yes, no = gettext("yes"), gettext("NO")
         for row in rows:
             e = row["entry"]
             writer.writerow(
                 [safe_csv_cell(x) for x in (e.display_name, e.platform.name, e.owner.email, e.status)]
-                + [("yes" if v.ok else "NO") + f" ({safe_csv_cell(v.note)})" for v in row["verdicts"]]
+                + [(yes if v.ok else no) + f" ({safe_csv_cell(v.note)})" for v in row["verdicts"]]
             )
         record_event(actor=request.user, action="compliance.exported", org_unit=unit, details={"rows": len(rows)})
 
