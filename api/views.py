@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -316,11 +317,17 @@ class Docs(SpectacularSwaggerSplitView):
 
 def badge(request):
     """The embeddable "official account" badge: what a school web site copies (snippet and preview)."""
+    example_url = request.GET.get("url", "")[:300]
     return render(
         request,
         "api/badge.html",
         {
             "portal": settings.PORTAL_BASE_URL,
-            "example_url": request.GET.get("url", "")[:300],
+            "example_url": example_url,
+            # Code to copy, not text to translate: shown escaped in the page.
+            "snippet": (
+                f'<script src="{settings.PORTAL_BASE_URL}{static("api/badge.js")}"\n'
+                f'        data-ap1311-url="{example_url or "https://www.instagram.com/your_account/"}" async></script>'
+            ),
         },
     )
