@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -71,7 +72,7 @@ class ApiTokenAdmin(DistrictAdminOnly):
     def has_revoke_permission(self, request):
         return _is_district_admin(request)
 
-    @admin.display(description="units")
+    @admin.display(description=_("units"))
     def units_list(self, token):
         return ", ".join(u.name for u in token.units.all()) or "The whole district"
 
@@ -98,12 +99,12 @@ class ApiTokenAdmin(DistrictAdminOnly):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "form": form,
-            "title": "New API token",
+            "title": _("New API token"),
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "api/admin/token_form.html", context)
 
-    @admin.action(description="Revoke the selected tokens", permissions=["revoke"])
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["revoke"])
     def revoke(self, request, queryset):
         done = 0
         for token in queryset:
@@ -126,7 +127,7 @@ class WebhookEndpointAdmin(DistrictAdminOnly):
     def has_change_permission(self, request, obj=None):
         return _is_district_admin(request)
 
-    @admin.display(description="events")
+    @admin.display(description=_("events"))
     def event_list(self, endpoint):
         return ", ".join(endpoint.events or [])
 
@@ -158,7 +159,7 @@ class WebhookEndpointAdmin(DistrictAdminOnly):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "form": form,
-            "title": "New webhook endpoint",
+            "title": _("New webhook endpoint"),
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "api/admin/token_form.html", context)
@@ -179,7 +180,7 @@ class WebhookEndpointAdmin(DistrictAdminOnly):
     def save_related(self, request, form, formsets, change):
         pass  # the service set the units
 
-    @admin.action(description="Rotate the signing secret (shown once)")
+    @admin.action(description=_("Rotate the signing secret (shown once)"))
     def rotate_secret(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, "Rotate one endpoint's secret at a time.", messages.WARNING)
@@ -232,7 +233,7 @@ class WebhookDeliveryAdmin(DistrictAdminOnly):
     def has_retry_permission(self, request):
         return _is_district_admin(request)
 
-    @admin.action(description="Retry now (gave up or waiting)", permissions=["retry"])
+    @admin.action(description=_("Retry now (gave up or waiting)"), permissions=["retry"])
     def retry(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         count = services.retry_deliveries(ids)

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -35,14 +36,18 @@ from .scopes import REGISTRY_SCOPES, Scope
 from .throttles import TokenRateThrottle, VerifyRateThrottle
 
 ERRORS = {
-    401: OpenApiResponse(serializers.ErrorSerializer, description="No token, or an invalid, expired or revoked one."),
-    403: OpenApiResponse(serializers.ErrorSerializer, description="The token lacks the scope."),
-    429: OpenApiResponse(serializers.ErrorSerializer, description="Rate limit reached; see Retry-After."),
+    401: OpenApiResponse(
+        serializers.ErrorSerializer, description=_("No token, or an invalid, expired or revoked one.")
+    ),
+    403: OpenApiResponse(serializers.ErrorSerializer, description=_("The token lacks the scope.")),
+    429: OpenApiResponse(serializers.ErrorSerializer, description=_("Rate limit reached; see Retry-After.")),
 }
-NOT_FOUND = {404: OpenApiResponse(serializers.ErrorSerializer, description="No such object within the token's scope.")}
-PAGE_NOT_FOUND = {404: OpenApiResponse(serializers.ErrorSerializer, description="No such page.")}
+NOT_FOUND = {
+    404: OpenApiResponse(serializers.ErrorSerializer, description=_("No such object within the token's scope."))
+}
+PAGE_NOT_FOUND = {404: OpenApiResponse(serializers.ErrorSerializer, description=_("No such page."))}
 BAD_REQUEST = {
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="What is wrong, by parameter: {name: [messages]}.")
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description=_("What is wrong, by parameter: {name: [messages]}."))
 }
 
 
@@ -210,20 +215,20 @@ def _cursor(value: str | None) -> int:
         OpenApiParameter(
             "since",
             {"type": "string", "pattern": "^[0-9]{0,18}$"},
-            description="The next_cursor of the last page (empty: from the start).",
+            description=_("The next_cursor of the last page (empty: from the start)."),
         ),
         OpenApiParameter(
             "limit",
             {"type": "integer", "minimum": 1, "maximum": 1000},
-            description="Events per page, 1 to 1000 (default 200).",
+            description=_("Events per page, 1 to 1000 (default 200)."),
         ),
-        OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "jsonl"], description="jsonl: JSON Lines."),
+        OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "jsonl"], description=_("jsonl: JSON Lines.")),
     ],
     responses={
         (200, "application/json"): serializers.AuditPageSerializer,
         (200, "application/x-ndjson"): OpenApiResponse(
             OpenApiTypes.STR,
-            description="One audit event (as in `events`) per line; X-Next-Cursor and X-Has-More headers.",
+            description=_("One audit event (as in `events`) per line; X-Next-Cursor and X-Has-More headers."),
         ),
         **BAD_REQUEST,
         **ERRORS,
