@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -74,7 +75,7 @@ class ApiTokenAdmin(DistrictAdminOnly):
 
     @admin.display(description=_("units"))
     def units_list(self, token):
-        return ", ".join(u.name for u in token.units.all()) or "The whole district"
+        return ", ".join(u.name for u in token.units.all()) or _("The whole district")
 
     @method_decorator(never_cache)
     @method_decorator(sensitive_post_parameters())
@@ -113,7 +114,11 @@ class ApiTokenAdmin(DistrictAdminOnly):
                 done += 1
             except services.ApiError as error:
                 self.message_user(request, str(error), messages.WARNING)
-        self.message_user(request, f"{done} token(s) revoked.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)s token revoked.", "%(count)s tokens revoked.", done) % {"count": done},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(WebhookEndpoint)
@@ -183,7 +188,7 @@ class WebhookEndpointAdmin(DistrictAdminOnly):
     @admin.action(description=_("Rotate the signing secret (shown once)"))
     def rotate_secret(self, request, queryset):
         if queryset.count() != 1:
-            self.message_user(request, "Rotate one endpoint's secret at a time.", messages.WARNING)
+            self.message_user(request, _("Rotate one endpoint’s secret at a time."), messages.WARNING)
             return None
         endpoint = queryset.get()
         secret = services.rotate_webhook_secret(actor=request.user, endpoint=endpoint)
@@ -238,4 +243,9 @@ class WebhookDeliveryAdmin(DistrictAdminOnly):
         ids = list(queryset.values_list("pk", flat=True))
         count = services.retry_deliveries(ids)
         services.enqueue_deliveries(ids)
-        self.message_user(request, f"{count} deliver(ies) queued again.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)s delivery queued again.", "%(count)s deliveries queued again.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -205,7 +205,7 @@ def _cursor(value: str | None) -> int:
     if value in (None, ""):
         return 0
     if not value.isdigit() or int(value) > MAX_ID:
-        raise ValidationError({"since": ["A cursor is the next_cursor of an earlier page (digits only)."]})
+        raise ValidationError({"since": [_("A cursor is the next_cursor of an earlier page (digits only).")]})
     return int(value)
 
 
@@ -251,9 +251,9 @@ class AuditStream(TokenView, APIView):
         try:
             limit = int(request.query_params.get("limit") or self.DEFAULT_LIMIT)
         except ValueError:
-            raise ValidationError({"limit": ["A number from 1 to 1000."]}) from None
+            raise ValidationError({"limit": [_("A number from 1 to 1000.")]}) from None
         if not 1 <= limit <= self.MAX_LIMIT:
-            raise ValidationError({"limit": ["A number from 1 to 1000."]})
+            raise ValidationError({"limit": [_("A number from 1 to 1000.")]})
         events = DjangoFilterBackend().filter_queryset(request, selectors.events_visible_to_token(self.token), self)
         rows, next_cursor, more = stream.page_after(events, since=since, limit=limit)
         data = {

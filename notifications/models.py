@@ -40,7 +40,7 @@ class Notification(models.Model):
     email_queued_at = models.DateTimeField(null=True, blank=True)
     email_to = models.EmailField(
         blank=True,
-        help_text=_("Where the e-mail goes when not to the recipient’s own address (a new address to confirm)."),
+        help_text=_("Where the e-mail goes when not to the recipient's own address (a new address to confirm)."),
     )
     email_only = models.BooleanField(
         default=False,
