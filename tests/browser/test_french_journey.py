@@ -77,3 +77,43 @@ def test_a_french_principal_signs_in_and_reads_her_notifications_in_french(page,
     switch.click()
     expect(page.locator("html")).to_have_attribute("lang", "en-ca")
     assert User.objects.get(email="principal@sd.example").language == "en-ca"
+
+
+DEMO_PEOPLE = [
+    "teacher@sd.example",
+    "teacher2@sd.example",
+    "principal@sd.example",
+    "comms@sd.example",
+    "admin@sd.example",
+]
+
+
+def test_the_navbar_fits_in_both_languages_for_every_demo_role(browser, live_server, demo):
+    """French labels are longer: the bar (menus, switch, bell, account menu) still fits on one line at
+    1280 px, and at 360 px brand, switch, bell, account menu and menu button share one row."""
+    problems = []
+    for email in DEMO_PEOPLE:
+        for language in ("en-ca", "fr-ca"):
+            User.objects.filter(email=email).update(language="")  # signing in saves the page's language
+            context = browser.new_context(locale="en-CA")
+            page = context.new_page()
+            page.goto(f"{live_server.url}/auth/login/")
+            if language == "fr-ca":
+                page.get_by_role("button", name="Français").click()
+            page.locator("input[name=login]").fill(email)
+            page.locator("input[name=password]").fill("demo-pass-1311")
+            page.locator("main button[type=submit]").click()
+            page.wait_for_url(f"{live_server.url}/home/")
+            for width, height in ((1280, 800), (360, 740)):
+                page.set_viewport_size({"width": width, "height": height})
+                page.goto(f"{live_server.url}/notifications/")
+                where = f"{email} {language} at {width}px"
+                assert page.locator("html").get_attribute("lang") == language, where
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                if scroll > width:
+                    problems.append(f"{where}: {scroll} px wide")
+                bar = page.locator("nav.navbar > .container").bounding_box()
+                if bar["height"] > (60 if width == 1280 else 100):
+                    problems.append(f"{where}: the bar is {bar['height']} px high (wraps)")
+            context.close()
+    assert problems == [], "\n".join(problems)
