@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from notifications.services import email_message, notify, render_notification
+from notifications.tests.test_kinds import KINDS, LOOPS_OF_TUPLES, NUMBERS, Context
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +67,14 @@ def test_a_french_recipients_email_frame_is_french(teacher):
     html, _ = message.alternatives[0]
     assert '<html lang="fr-ca">' in html and "Ouvrir dans le portail" in html and "Ou copiez cette adresse" in html
     assert message.body.rstrip().endswith("Portail AP 1311 Médias sociaux pour l’apprentissage")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_has_a_french_subject(kind, teacher):
+    """Each kind's subject is written in French for a French recipient (the stand-in context of test_kinds)."""
+    _french(teacher)
+    context = Context({**NUMBERS, **LOOPS_OF_TUPLES})
+    french_subject, french_body = render_notification(kind, context, recipient=teacher)
+    english_subject, _ = render_notification(kind, context)
+    assert french_subject and french_body and "\n" not in french_subject
+    assert french_subject != english_subject
