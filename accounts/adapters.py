@@ -4,6 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from core.net import client_ip
 
@@ -20,7 +21,7 @@ class DistrictAccountAdapter(DefaultAccountAdapter):
         """allauth's rate limits count per client, behind the proxy too (core.net.client_ip)."""
         ip = client_ip(request)
         if not ip:
-            raise PermissionDenied("Unable to determine the client's address.")
+            raise PermissionDenied(_("Unable to determine the client's address."))
         return ip
 
 
@@ -34,9 +35,13 @@ class DistrictSocialAccountAdapter(DefaultSocialAccountAdapter):
         if sociallogin.account.provider == "google":
             hosted_domain = str((sociallogin.account.extra_data or {}).get("hd", "")).lower()
             if hosted_domain not in settings.DISTRICT_EMAIL_DOMAINS:
-                raise PermissionDenied("Google sign-in is limited to the district's Google Workspace (AP 1311 §1.1.1).")
+                raise PermissionDenied(
+                    _("Google sign-in is limited to the district's Google Workspace (AP 1311 §1.1.1).")
+                )
         if not verified_district_emails(sociallogin):
-            raise PermissionDenied("Single sign-on is limited to verified district e-mail addresses (AP 1311 §1.1.1).")
+            raise PermissionDenied(
+                _("Single sign-on is limited to verified district e-mail addresses (AP 1311 §1.1.1).")
+            )
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
         email = (sociallogin.user.email or "").lower()

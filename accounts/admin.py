@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, OrgUnit, User
 
@@ -28,10 +29,10 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Name", {"fields": ("first_name", "last_name")}),
-        ("District roles", {"fields": ("is_district_admin", "is_communications_manager")}),
-        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_("Name"), {"fields": ("first_name", "last_name")}),
+        (_("District roles"), {"fields": ("is_district_admin", "is_communications_manager")}),
+        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 

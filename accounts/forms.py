@@ -1,5 +1,6 @@
 from allauth.account.forms import LoginForm, SignupForm
 from django import forms
+from django.utils.translation import gettext as _
 
 from .validators import district_domains_text, validate_district_email
 
@@ -9,7 +10,9 @@ class DistrictLoginForm(LoginForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["login"].help_text = f"Your district address ({district_domains_text()})."
+        self.fields["login"].help_text = _("Your district address (%(domains)s).") % {
+            "domains": district_domains_text()
+        }
 
     def clean_login(self):
         login = super().clean_login()
@@ -23,8 +26,6 @@ class DistrictLoginForm(LoginForm):
 class DistrictSignupForm(SignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[
-            "email"
-        ].help_text = (
-            f"Your district address ({district_domains_text()}). Personal addresses are refused (AP 1311 §1.1.1)."
-        )
+        self.fields["email"].help_text = _(
+            "Your district address (%(domains)s). Personal addresses are refused (AP 1311 §1.1.1)."
+        ) % {"domains": district_domains_text()}

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from core.indexes import TrigramSearchIndex
 
@@ -43,24 +44,24 @@ class User(AbstractUser):
     """A district staff member, identified by their district e-mail address (§1.1.1)."""
 
     username = None
-    email = models.EmailField("district e-mail address", unique=True)
+    email = models.EmailField(_("district e-mail address"), unique=True)
     is_district_admin = models.BooleanField(
-        "district admin",
+        _("district admin"),
         default=False,
-        help_text="District IT / governance staff: sees every unit and runs the Django admin.",
+        help_text=_("District IT / governance staff: sees every unit and runs the Django admin."),
     )
     is_communications_manager = models.BooleanField(
-        "communications manager",
+        _("communications manager"),
         default=False,
-        help_text="Receives media inquiries (AP 1311 §1.5.1); read-only view of public accounts.",
+        help_text=_("Receives media inquiries (AP 1311 §1.5.1); read-only view of public accounts."),
     )
 
     language = models.CharField(
-        "language",
+        _("language"),
         max_length=10,
         blank=True,
         choices=settings.LANGUAGES,
-        help_text="The portal's pages, e-mails and reminders use it. Empty: the browser's language.",
+        help_text=_("The portal's pages, e-mails and reminders use it. Empty: the browser's language."),
     )
 
     USERNAME_FIELD = "email"
@@ -91,15 +92,15 @@ class OrgUnit(models.Model):
     """A school, a department or the district office (§1.2.4 links each site to its unit's website)."""
 
     class Kind(models.TextChoices):
-        SCHOOL = "school", "School"
-        DEPARTMENT = "department", "Department"
-        DISTRICT_OFFICE = "district_office", "District office"
+        SCHOOL = "school", _("School")
+        DEPARTMENT = "department", _("Department")
+        DISTRICT_OFFICE = "district_office", _("District office")
 
     name = models.CharField(max_length=200, unique=True)
-    code = models.SlugField(max_length=40, unique=True, help_text="Short code, e.g. the school number.")
+    code = models.SlugField(max_length=40, unique=True, help_text=_("Short code, e.g. the school number."))
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SCHOOL)
     website_url = models.URLField(
-        "website", blank=True, help_text="Professional sites link back to this page (AP 1311 §1.2.4)."
+        _("website"), blank=True, help_text=_("Professional sites link back to this page (AP 1311 §1.2.4).")
     )
     is_active = models.BooleanField(default=True)
     members = models.ManyToManyField(User, through="Membership", related_name="org_units")
@@ -107,8 +108,8 @@ class OrgUnit(models.Model):
     class Meta:
         ordering = ["name"]
         # As a district says it (issue 14): the admin lists "Schools and departments".
-        verbose_name = "school or department"
-        verbose_name_plural = "schools and departments"
+        verbose_name = _("school or department")
+        verbose_name_plural = _("schools and departments")
 
     def __str__(self):
         return self.name
@@ -124,21 +125,21 @@ class Membership(models.Model):
     """Who works in which unit, and who approves for it."""
 
     class Role(models.TextChoices):
-        EMPLOYEE = "employee", "Employee"
-        APPROVER = "approver", "Principal / supervisor (approver)"
+        EMPLOYEE = "employee", _("Employee")
+        APPROVER = "approver", _("Principal / supervisor (approver)")
         # Designated office staff who keep the student media consent roster (§1.3.6).
-        CONSENT_CLERK = "consent_clerk", "Office staff: student media consent roster"
+        CONSENT_CLERK = "consent_clerk", _("Office staff: student media consent roster")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.EMPLOYEE)
-    title = models.CharField(max_length=100, blank=True, help_text="e.g. Principal, Grade 5 teacher.")
+    title = models.CharField(max_length=100, blank=True, help_text=_("e.g. Principal, Grade 5 teacher."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["org_unit__name", "role", "user__email"]
-        verbose_name = "role"
-        verbose_name_plural = "roles"
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
         constraints = [models.UniqueConstraint(fields=["user", "org_unit", "role"], name="membership_unique_role")]
 
     def __str__(self):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def is_district_email(value: str) -> bool:
@@ -16,8 +17,10 @@ def district_domains_text() -> str:
 def validate_district_email(value: str) -> None:
     if not is_district_email(value):
         raise ValidationError(
-            "Use your district e-mail address (%(domains)s). Personal addresses such as Gmail "
-            "cannot be used for professional activity (AP 1311 §1.1.1).",
+            _(
+                "Use your district e-mail address (%(domains)s). Personal addresses such as Gmail "
+                "cannot be used for professional activity (AP 1311 §1.1.1)."
+            ),
             code="not_district_email",
             params={"domains": district_domains_text()},
         )

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -17,5 +18,5 @@ def set_language(request):
     if language in dict(settings.LANGUAGES) and request.user.is_authenticated:
         User.objects.filter(pk=request.user.pk).update(language=language)
     elif language not in dict(settings.LANGUAGES):
-        messages.error(request, "That language is not offered.")
+        messages.error(request, _("That language is not offered."))
     return response

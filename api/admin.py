@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -71,9 +73,9 @@ class ApiTokenAdmin(DistrictAdminOnly):
     def has_revoke_permission(self, request):
         return _is_district_admin(request)
 
-    @admin.display(description="units")
+    @admin.display(description=_("units"))
     def units_list(self, token):
-        return ", ".join(u.name for u in token.units.all()) or "The whole district"
+        return ", ".join(u.name for u in token.units.all()) or _("The whole district")
 
     @method_decorator(never_cache)
     @method_decorator(sensitive_post_parameters())
@@ -98,12 +100,12 @@ class ApiTokenAdmin(DistrictAdminOnly):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "form": form,
-            "title": "New API token",
+            "title": _("New API token"),
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "api/admin/token_form.html", context)
 
-    @admin.action(description="Revoke the selected tokens", permissions=["revoke"])
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["revoke"])
     def revoke(self, request, queryset):
         done = 0
         for token in queryset:
@@ -112,7 +114,11 @@ class ApiTokenAdmin(DistrictAdminOnly):
                 done += 1
             except services.ApiError as error:
                 self.message_user(request, str(error), messages.WARNING)
-        self.message_user(request, f"{done} token(s) revoked.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)s token revoked.", "%(count)s tokens revoked.", done) % {"count": done},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(WebhookEndpoint)
@@ -126,7 +132,7 @@ class WebhookEndpointAdmin(DistrictAdminOnly):
     def has_change_permission(self, request, obj=None):
         return _is_district_admin(request)
 
-    @admin.display(description="events")
+    @admin.display(description=_("events"))
     def event_list(self, endpoint):
         return ", ".join(endpoint.events or [])
 
@@ -158,7 +164,7 @@ class WebhookEndpointAdmin(DistrictAdminOnly):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "form": form,
-            "title": "New webhook endpoint",
+            "title": _("New webhook endpoint"),
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "api/admin/token_form.html", context)
@@ -179,10 +185,10 @@ class WebhookEndpointAdmin(DistrictAdminOnly):
     def save_related(self, request, form, formsets, change):
         pass  # the service set the units
 
-    @admin.action(description="Rotate the signing secret (shown once)")
+    @admin.action(description=_("Rotate the signing secret (shown once)"))
     def rotate_secret(self, request, queryset):
         if queryset.count() != 1:
-            self.message_user(request, "Rotate one endpoint's secret at a time.", messages.WARNING)
+            self.message_user(request, _("Rotate one endpoint’s secret at a time."), messages.WARNING)
             return None
         endpoint = queryset.get()
         secret = services.rotate_webhook_secret(actor=request.user, endpoint=endpoint)
@@ -232,9 +238,14 @@ class WebhookDeliveryAdmin(DistrictAdminOnly):
     def has_retry_permission(self, request):
         return _is_district_admin(request)
 
-    @admin.action(description="Retry now (gave up or waiting)", permissions=["retry"])
+    @admin.action(description=_("Retry now (gave up or waiting)"), permissions=["retry"])
     def retry(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         count = services.retry_deliveries(ids)
         services.enqueue_deliveries(ids)
-        self.message_user(request, f"{count} deliver(ies) queued again.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)s delivery queued again.", "%(count)s deliveries queued again.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

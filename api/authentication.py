@@ -1,6 +1,7 @@
 """`Authorization: Bearer <key>`: the only way into the API's token endpoints (no sessions, so no
 CSRF surface; the signed-in portal stays on its pages)."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -16,18 +17,18 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Send one key: Authorization: Bearer <key>.")
+            raise exceptions.AuthenticationFailed(_("Send one key: Authorization: Bearer <key>."))
         try:
             key = header[1].decode("ascii")
         except UnicodeError:
-            raise exceptions.AuthenticationFailed("Invalid token.") from None
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         token = services.token_for_key(key)
         if token is None:
-            raise exceptions.AuthenticationFailed("Invalid token.")
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         if token.revoked_at is not None:
-            raise exceptions.AuthenticationFailed("This token was revoked.")
+            raise exceptions.AuthenticationFailed(_("This token was revoked."))
         if not token.is_usable:
-            raise exceptions.AuthenticationFailed("This token has expired.")
+            raise exceptions.AuthenticationFailed(_("This token has expired."))
         services.note_token_used(token=token)
         # request.auth is the token, which the endpoints pass to api.selectors; request.user sees nothing.
         return inert_principal(), token
@@ -44,5 +45,5 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "An API token made by a district admin (Django admin → API tokens), shown once.",
+            "description": _("An API token made by a district admin (Django admin → API tokens), shown once."),
         }

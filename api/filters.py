@@ -5,6 +5,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from approvals.models import AccountRequest
@@ -30,21 +31,23 @@ FLAG_CHOICES = [("overdue", "overdue"), ("new_owner", "new_owner"), ("decommissi
 
 
 class UnitFilterMixin(django_filters.FilterSet):
-    unit = IdFilter(field_name="org_unit_id", help_text="A unit id (see /units/).")
-    unit_code = django_filters.CharFilter(field_name="org_unit__code", help_text="A unit code, e.g. a school number.")
+    unit = IdFilter(field_name="org_unit_id", help_text=_("A unit id (see /units/)."))
+    unit_code = django_filters.CharFilter(
+        field_name="org_unit__code", help_text=_("A unit code, e.g. a school number.")
+    )
 
 
 class RegistryEntryFilter(UnitFilterMixin):
-    q = django_filters.CharFilter(method="search", help_text="Handle, site name, URL or owner (name or e-mail).")
-    platform = IdFilter(field_name="platform_id", help_text="A platform id (see /platforms/).")
+    q = django_filters.CharFilter(method="search", help_text=_("Handle, site name, URL or owner (name or e-mail)."))
+    platform = IdFilter(field_name="platform_id", help_text=_("A platform id (see /platforms/)."))
     status = django_filters.ChoiceFilter(
         choices=ENTRY_STATUS_CHOICES,
         method="by_status",
-        help_text="Default: active and disabled (removed accounts are history: ask for removed or all).",
+        help_text=_("Default: active and disabled (removed accounts are history: ask for removed or all)."),
     )
     privacy = django_filters.ChoiceFilter(choices=RegistryEntry.Privacy.choices)
     comment_setting = django_filters.ChoiceFilter(choices=RegistryEntry.Comments.choices)
-    flag = django_filters.ChoiceFilter(choices=FLAG_CHOICES, method="by_flag", help_text="Needs attention.")
+    flag = django_filters.ChoiceFilter(choices=FLAG_CHOICES, method="by_flag", help_text=_("Needs attention."))
 
     class Meta:
         model = RegistryEntry
@@ -84,7 +87,7 @@ class RegistryEntryFilter(UnitFilterMixin):
 
 class AccountRequestFilter(UnitFilterMixin):
     status = django_filters.ChoiceFilter(choices=AccountRequest.Status.choices)
-    platform = IdFilter(field_name="platform_id", help_text="A platform id (see /platforms/).")
+    platform = IdFilter(field_name="platform_id", help_text=_("A platform id (see /platforms/)."))
     submitted_from = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte")
     submitted_to = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__lte")
 
@@ -97,9 +100,9 @@ class AuditEventFilter(UnitFilterMixin):
     """The audit page's filters; its "since/until" dates are `date_from`/`date_to` here, because
     `since` is the stream's cursor."""
 
-    action = django_filters.CharFilter(help_text="An action name, e.g. request.approved.")
-    actor = django_filters.CharFilter(field_name="actor__email", lookup_expr="icontains", help_text="Who (e-mail).")
-    target = django_filters.CharFilter(field_name="target_repr", lookup_expr="icontains", help_text="Object name.")
+    action = django_filters.CharFilter(help_text=_("An action name, e.g. request.approved."))
+    actor = django_filters.CharFilter(field_name="actor__email", lookup_expr="icontains", help_text=_("Who (e-mail)."))
+    target = django_filters.CharFilter(field_name="target_repr", lookup_expr="icontains", help_text=_("Object name."))
     date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
     date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
 

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
 
@@ -23,12 +24,12 @@ def _units_field(help_text: str) -> forms.ModelMultipleChoiceField:
 
 
 class TokenCreateForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="Which system will use it, e.g. “District website”.")
+    name = forms.CharField(max_length=100, help_text=_("Which system will use it, e.g. “District website”."))
     scopes = forms.MultipleChoiceField(choices=Scope.choices, widget=forms.CheckboxSelectMultiple)
     units = _units_field("Only these schools or departments; none selected: the whole district.")
     expires_on = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The token stops working at the start of this day (district time).",
+        help_text=_("The token stops working at the start of this day (district time)."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -38,9 +39,9 @@ class TokenCreateForm(forms.Form):
     def clean_expires_on(self):
         day = self.cleaned_data["expires_on"]
         if day <= timezone.localdate():
-            raise forms.ValidationError("Choose a day after today.")
+            raise forms.ValidationError(_("Choose a day after today."))
         if day > timezone.localdate() + datetime.timedelta(days=3 * 366):
-            raise forms.ValidationError("At most three years: tokens should be renewed.")
+            raise forms.ValidationError(_("At most three years: tokens should be renewed."))
         return day
 
     @property
@@ -50,7 +51,7 @@ class TokenCreateForm(forms.Form):
 
 class WebhookForm(forms.ModelForm):
     url = forms.URLField(
-        label="URL", max_length=500, assume_scheme="https", help_text=WebhookEndpoint.url.field.help_text
+        label=_("URL"), max_length=500, assume_scheme="https", help_text=WebhookEndpoint.url.field.help_text
     )
     events = forms.MultipleChoiceField(choices=WEBHOOK_EVENT_CHOICES, widget=forms.CheckboxSelectMultiple)
     units = _units_field("Only events of these units; none selected: every unit.")
@@ -74,7 +75,7 @@ class WebhookCreateForm(WebhookForm):
         min_length=16,
         strip=True,
         widget=forms.PasswordInput(render_value=False),
-        help_text="Leave empty to have one generated (recommended). Shown once after saving.",
+        help_text=_("Leave empty to have one generated (recommended). Shown once after saving."),
     )
 
     class Meta(WebhookForm.Meta):

@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from registry.fields import EncryptedTextField
 
@@ -33,17 +34,17 @@ class ApiTokenQuerySet(models.QuerySet):
 class ApiToken(models.Model):
     """A key for one service (the web team's site, the SIEM...), with scopes, units and an expiry."""
 
-    name = models.CharField(max_length=100, help_text="Which system uses it, e.g. “District website”.")
+    name = models.CharField(max_length=100, help_text=_("Which system uses it, e.g. “District website”."))
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     key_hint = models.CharField(
-        max_length=20, editable=False, help_text="The key's first characters, to recognise it; never the key."
+        max_length=20, editable=False, help_text=_("The key's first characters, to recognise it; never the key.")
     )
-    scopes = models.JSONField(default=list, help_text="What the token may read (api.scopes.Scope).")
+    scopes = models.JSONField(default=list, help_text=_("What the token may read (api.scopes.Scope)."))
     units = models.ManyToManyField(
-        "accounts.OrgUnit",
+        to="accounts.OrgUnit",
         blank=True,
         related_name="+",
-        help_text="Only these schools or departments. Leave empty for the whole district.",
+        help_text=_("Only these schools or departments. Leave empty for the whole district."),
     )
     expires_at = models.DateTimeField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -58,7 +59,7 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "API token"
+        verbose_name = _("API token")
 
     def __str__(self):
         return f"{self.name} ({self.key_hint}…)"
@@ -79,25 +80,32 @@ class WebhookEndpoint(models.Model):
     """Where the portal posts events, e.g. the communications office's Teams channel."""
 
     class BodyFormat(models.TextChoices):
-        JSON = "json", "JSON event (for programs)"
-        CHAT = "chat", 'Chat message (Teams / Slack incoming webhook: {"text": ...})'
+        JSON = "json", _("JSON event (for programs)")
+        CHAT = "chat", _('Chat message (Teams / Slack incoming webhook: {"text": ...})')
 
     name = models.CharField(max_length=100)
-    url = models.URLField("URL", max_length=500, help_text="http(s) only; private addresses are refused in production.")
-    events = models.JSONField(default=list, help_text="Event names, e.g. inquiry.created (api.scopes.WEBHOOK_EVENTS).")
+    url = models.URLField(
+        _("URL"), max_length=500, help_text=_("http(s) only; private addresses are refused in production.")
+    )
+    events = models.JSONField(
+        default=list, help_text=_("Event names, e.g. inquiry.created (api.scopes.WEBHOOK_EVENTS).")
+    )
     units = models.ManyToManyField(
-        "accounts.OrgUnit", blank=True, related_name="+", help_text="Only events of these units; empty: every unit."
+        to="accounts.OrgUnit",
+        blank=True,
+        related_name="+",
+        help_text=_("Only events of these units; empty: every unit."),
     )
     body_format = models.CharField(max_length=10, choices=BodyFormat.choices, default=BodyFormat.JSON)
-    secret = EncryptedTextField(help_text="Signs every delivery (HMAC-SHA256); shown once, encrypted at rest.")
-    is_active = models.BooleanField("active", default=True)
+    secret = EncryptedTextField(help_text=_("Signs every delivery (HMAC-SHA256); shown once, encrypted at rest."))
+    is_active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name", "id"]
-        verbose_name = "webhook endpoint"
+        verbose_name = _("webhook endpoint")
 
     def __str__(self):
         return self.name
@@ -107,15 +115,15 @@ class WebhookDelivery(models.Model):
     """One event for one endpoint: the outbox row, written in the transaction of the audit event."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        SENDING = "sending", "Sending"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Gave up"
+        PENDING = "pending", _("Waiting")
+        SENDING = "sending", _("Sending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Gave up")
 
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.PROTECT, related_name="deliveries")
     audit_event = models.ForeignKey("audit.AuditEvent", on_delete=models.PROTECT, related_name="+")
     event = models.CharField(max_length=60, choices=WEBHOOK_EVENT_CHOICES)
-    payload = models.JSONField(help_text="The body sent (never a secret).")
+    payload = models.JSONField(help_text=_("The body sent (never a secret)."))
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -128,7 +136,7 @@ class WebhookDelivery(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "webhook deliveries"
+        verbose_name_plural = _("webhook deliveries")
         constraints = [
             models.UniqueConstraint(fields=["endpoint", "audit_event"], name="webhook_delivery_once_per_event"),
         ]

@@ -4,13 +4,14 @@ A token's scopes choose the endpoints; its units (none = the whole district) nar
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Scope(models.TextChoices):
-    REGISTRY_READ = "registry:read", "registry:read: every registry entry of its units (§1.4.5)"
-    REGISTRY_PUBLIC = "registry:public", "registry:public: active public-network accounts only (web sites)"
-    REQUESTS_READ = "requests:read", "requests:read: account requests and their status history (§1.4.6)"
-    AUDIT_READ = "audit:read", "audit:read: the audit trail as a stream (security tools)"
+    REGISTRY_READ = "registry:read", _("registry:read: every registry entry of its units (§1.4.5)")
+    REGISTRY_PUBLIC = "registry:public", _("registry:public: active public-network accounts only (web sites)")
+    REQUESTS_READ = "requests:read", _("requests:read: account requests and their status history (§1.4.6)")
+    AUDIT_READ = "audit:read", _("audit:read: the audit trail as a stream (security tools)")
 
 
 REGISTRY_SCOPES = (Scope.REGISTRY_READ, Scope.REGISTRY_PUBLIC)

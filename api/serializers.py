@@ -3,6 +3,7 @@ entry's login username, login e-mail, recovery e-mail and password, and a reques
 (the future login), are not in any serializer, so no endpoint can return them (§1.4.5)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -84,7 +85,7 @@ class RegistryEntrySerializer(serializers.ModelSerializer):
 class StatusChangeSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     status = serializers.ChoiceField(choices=AccountRequest.Status.choices)
-    by = serializers.CharField(help_text="Who moved the request, by name; empty for the portal itself.")
+    by = serializers.CharField(help_text=_("Who moved the request, by name; empty for the portal itself."))
     comment = serializers.CharField(allow_blank=True)
 
 
@@ -159,25 +160,31 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
 class AuditPageSerializer(serializers.Serializer):
     events = AuditEventSerializer(many=True)
-    next_cursor = serializers.CharField(help_text="Pass as ?since= to get the events after this page.")
-    has_more = serializers.BooleanField(help_text="True when more events were ready: ask again at once.")
+    next_cursor = serializers.CharField(help_text=_("Pass as ?since= to get the events after this page."))
+    has_more = serializers.BooleanField(help_text=_("True when more events were ready: ask again at once."))
+
+
+# Protocol values, not labels: the same in every language.
+RETIRED_OR_OFFICIAL = ("official", "retired")
+VERDICTS = ("official", "retired", "unknown")
 
 
 class VerifiedAccountSerializer(serializers.Serializer):
     handle = serializers.CharField()
     platform = serializers.CharField()
     url = serializers.CharField(allow_blank=True)
-    unit = serializers.CharField(help_text="The school or department the account belongs (or belonged) to.")
+    unit = serializers.CharField(help_text=_("The school or department the account belongs (or belonged) to."))
     unit_website = serializers.CharField(allow_blank=True)
-    status = serializers.ChoiceField(choices=[("official", "official"), ("retired", "retired")])
+    status = serializers.ChoiceField(choices=RETIRED_OR_OFFICIAL)
 
 
 class VerificationSerializer(serializers.Serializer):
-    official = serializers.BooleanField(help_text="True when an active official district account matches.")
+    official = serializers.BooleanField(help_text=_("True when an active official district account matches."))
     status = serializers.ChoiceField(
-        choices=[("official", "official"), ("retired", "retired"), ("unknown", "unknown")],
-        help_text="official: active; retired: was official, now disabled or removed; unknown: not ours, as far as "
-        "we can say.",
+        choices=VERDICTS,
+        help_text=_(
+            "official: active; retired: was official, now disabled or removed; unknown: not ours, as far as we can say."
+        ),
     )
     accounts = VerifiedAccountSerializer(many=True)
     checked_at = serializers.DateTimeField(default=timezone.now)
@@ -186,17 +193,17 @@ class VerificationSerializer(serializers.Serializer):
 class VerifyQuerySerializer(serializers.Serializer):
     """The verify endpoint's question (DRF's CharField refuses NUL characters: a 400, never a 500)."""
 
-    url = serializers.CharField(required=False, allow_blank=True, max_length=300, help_text="The account's link.")
+    url = serializers.CharField(required=False, allow_blank=True, max_length=300, help_text=_("The account's link."))
     handle = serializers.CharField(
-        required=False, allow_blank=True, max_length=150, help_text="The account's handle, with or without @."
+        required=False, allow_blank=True, max_length=150, help_text=_("The account's handle, with or without @.")
     )
     platform = serializers.CharField(
-        required=False, allow_blank=True, max_length=100, help_text="With handle: the platform's name."
+        required=False, allow_blank=True, max_length=100, help_text=_("With handle: the platform's name.")
     )
 
     def validate(self, data):
         if bool(data.get("url")) == bool(data.get("handle")):
-            raise serializers.ValidationError({"url": ["Give either url, or handle (and optionally platform)."]})
+            raise serializers.ValidationError({"url": [_("Give either url, or handle (and optionally platform).")]})
         return data
 
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template import engines
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
 from audit.models import AuditEvent
@@ -45,16 +46,19 @@ class ApiError(DomainError):
 
 def _require_district_admin(actor: User) -> None:
     if not (actor and actor.is_authenticated and actor.is_active and actor.is_district_admin):
-        raise NotPermitted("Only district admins manage API tokens and webhooks.")
+        raise NotPermitted(_("Only district admins manage API tokens and webhooks."))
 
 
 def _clean_scopes(scopes: Iterable[str]) -> list[str]:
     scopes = sorted(set(scopes or []))
     unknown = [s for s in scopes if s not in Scope.values]
     if unknown:
-        raise ApiError(f"Unknown scope(s): {', '.join(unknown)}.", problems={"scopes": "Choose known scopes."})
+        raise ApiError(
+            _("Unknown scope(s): %(names)s.") % {"names": ", ".join(unknown)},
+            problems={"scopes": _("Choose known scopes.")},
+        )
     if not scopes:
-        raise ApiError("Give the token at least one scope.", problems={"scopes": "Choose at least one scope."})
+        raise ApiError(_("Give the token at least one scope."), problems={"scopes": _("Choose at least one scope.")})
     return scopes
 
 
@@ -62,9 +66,12 @@ def _clean_events(events: Iterable[str]) -> list[str]:
     events = sorted(set(events or []))
     unknown = [e for e in events if e not in WEBHOOK_EVENTS]
     if unknown:
-        raise ApiError(f"Unknown event(s): {', '.join(unknown)}.", problems={"events": "Choose known events."})
+        raise ApiError(
+            _("Unknown event(s): %(names)s.") % {"names": ", ".join(unknown)},
+            problems={"events": _("Choose known events.")},
+        )
     if not events:
-        raise ApiError("Subscribe to at least one event.", problems={"events": "Choose at least one event."})
+        raise ApiError(_("Subscribe to at least one event."), problems={"events": _("Choose at least one event.")})
     return events
 
 
@@ -89,10 +96,10 @@ def create_token(
     _require_district_admin(actor)
     name = (name or "").strip()
     if not name:
-        raise ApiError("Name the system that will use the token.", problems={"name": "Give a name."})
+        raise ApiError(_("Name the system that will use the token."), problems={"name": _("Give a name.")})
     scopes = _clean_scopes(scopes)
     if expires_at <= timezone.now():
-        raise ApiError("The expiry must be in the future.", problems={"expires_at": "Choose a future date."})
+        raise ApiError(_("The expiry must be in the future."), problems={"expires_at": _("Choose a future date.")})
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         name=name[:100],
@@ -131,7 +138,7 @@ def revoke_token(*, actor: User, token: ApiToken) -> ApiToken:
     _require_district_admin(actor)
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:
-        raise ApiError(f"{token} was already revoked.")
+        raise ApiError(_("%(token)s was already revoked.") % {"token": token})
     token.revoked_at = timezone.now()
     token.revoked_by = actor
     token.save(update_fields=["revoked_at", "revoked_by"])
@@ -174,14 +181,16 @@ def register_webhook(
     _require_district_admin(actor)
     name = (name or "").strip()
     if not name:
-        raise ApiError("Name the endpoint.", problems={"name": "Give a name."})
+        raise ApiError(_("Name the endpoint."), problems={"name": _("Give a name.")})
     events = _clean_events(events)
     url = _clean_url(url)
     if body_format not in WebhookEndpoint.BodyFormat.values:
-        raise ApiError("Choose a body format.", problems={"body_format": "Choose a body format."})
+        raise ApiError(_("Choose a body format."), problems={"body_format": _("Choose a body format.")})
     secret = (secret or "").strip() or secrets.token_urlsafe(32)
     if len(secret) < 16:
-        raise ApiError("A signing secret needs at least 16 characters.", problems={"secret": "At least 16 characters."})
+        raise ApiError(
+            _("A signing secret needs at least 16 characters."), problems={"secret": _("At least 16 characters.")}
+        )
     endpoint = WebhookEndpoint.objects.create(
         name=name[:100], url=url, events=events, body_format=body_format, secret=secret, created_by=actor
     )
@@ -226,7 +235,7 @@ def update_webhook(
     if {u.pk for u in units} != set(locked.units.values_list("pk", flat=True)):
         changed.append("units")
     if not changed:
-        raise ApiError("Nothing changed.")
+        raise ApiError(_("Nothing changed."))
     locked.save()
     locked.units.set(units)
     record_event(actor=actor, action="api.webhook_updated", target=locked, details={"fields": changed})

@@ -8,7 +8,9 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -34,14 +36,18 @@ from .scopes import REGISTRY_SCOPES, Scope
 from .throttles import TokenRateThrottle, VerifyRateThrottle
 
 ERRORS = {
-    401: OpenApiResponse(serializers.ErrorSerializer, description="No token, or an invalid, expired or revoked one."),
-    403: OpenApiResponse(serializers.ErrorSerializer, description="The token lacks the scope."),
-    429: OpenApiResponse(serializers.ErrorSerializer, description="Rate limit reached; see Retry-After."),
+    401: OpenApiResponse(
+        serializers.ErrorSerializer, description=_("No token, or an invalid, expired or revoked one.")
+    ),
+    403: OpenApiResponse(serializers.ErrorSerializer, description=_("The token lacks the scope.")),
+    429: OpenApiResponse(serializers.ErrorSerializer, description=_("Rate limit reached; see Retry-After.")),
 }
-NOT_FOUND = {404: OpenApiResponse(serializers.ErrorSerializer, description="No such object within the token's scope.")}
-PAGE_NOT_FOUND = {404: OpenApiResponse(serializers.ErrorSerializer, description="No such page.")}
+NOT_FOUND = {
+    404: OpenApiResponse(serializers.ErrorSerializer, description=_("No such object within the token's scope."))
+}
+PAGE_NOT_FOUND = {404: OpenApiResponse(serializers.ErrorSerializer, description=_("No such page."))}
 BAD_REQUEST = {
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="What is wrong, by parameter: {name: [messages]}.")
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description=_("What is wrong, by parameter: {name: [messages]}."))
 }
 
 
@@ -199,7 +205,7 @@ def _cursor(value: str | None) -> int:
     if value in (None, ""):
         return 0
     if not value.isdigit() or int(value) > MAX_ID:
-        raise ValidationError({"since": ["A cursor is the next_cursor of an earlier page (digits only)."]})
+        raise ValidationError({"since": [_("A cursor is the next_cursor of an earlier page (digits only).")]})
     return int(value)
 
 
@@ -209,20 +215,20 @@ def _cursor(value: str | None) -> int:
         OpenApiParameter(
             "since",
             {"type": "string", "pattern": "^[0-9]{0,18}$"},
-            description="The next_cursor of the last page (empty: from the start).",
+            description=_("The next_cursor of the last page (empty: from the start)."),
         ),
         OpenApiParameter(
             "limit",
             {"type": "integer", "minimum": 1, "maximum": 1000},
-            description="Events per page, 1 to 1000 (default 200).",
+            description=_("Events per page, 1 to 1000 (default 200)."),
         ),
-        OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "jsonl"], description="jsonl: JSON Lines."),
+        OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "jsonl"], description=_("jsonl: JSON Lines.")),
     ],
     responses={
         (200, "application/json"): serializers.AuditPageSerializer,
         (200, "application/x-ndjson"): OpenApiResponse(
             OpenApiTypes.STR,
-            description="One audit event (as in `events`) per line; X-Next-Cursor and X-Has-More headers.",
+            description=_("One audit event (as in `events`) per line; X-Next-Cursor and X-Has-More headers."),
         ),
         **BAD_REQUEST,
         **ERRORS,
@@ -245,9 +251,9 @@ class AuditStream(TokenView, APIView):
         try:
             limit = int(request.query_params.get("limit") or self.DEFAULT_LIMIT)
         except ValueError:
-            raise ValidationError({"limit": ["A number from 1 to 1000."]}) from None
+            raise ValidationError({"limit": [_("A number from 1 to 1000.")]}) from None
         if not 1 <= limit <= self.MAX_LIMIT:
-            raise ValidationError({"limit": ["A number from 1 to 1000."]})
+            raise ValidationError({"limit": [_("A number from 1 to 1000.")]})
         events = DjangoFilterBackend().filter_queryset(request, selectors.events_visible_to_token(self.token), self)
         rows, next_cursor, more = stream.page_after(events, since=since, limit=limit)
         data = {
@@ -316,11 +322,17 @@ class Docs(SpectacularSwaggerSplitView):
 
 def badge(request):
     """The embeddable "official account" badge: what a school web site copies (snippet and preview)."""
+    example_url = request.GET.get("url", "")[:300]
     return render(
         request,
         "api/badge.html",
         {
             "portal": settings.PORTAL_BASE_URL,
-            "example_url": request.GET.get("url", "")[:300],
+            "example_url": example_url,
+            # Code to copy, not text to translate: shown escaped in the page.
+            "snippet": (
+                f'<script src="{settings.PORTAL_BASE_URL}{static("api/badge.js")}"\n'
+                f'        data-ap1311-url="{example_url or "https://www.instagram.com/your_account/"}" async></script>'
+            ),
         },
     )

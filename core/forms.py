@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from .converters import is_valid_id
 
@@ -43,12 +44,17 @@ class LookupField(forms.CharField):
         exact: tuple[str, ...] = ("code", "name"),
         search: str = "name",
         suggest: str = "name",
-        noun: str = "unit",
+        messages: dict | None = None,
         **kwargs,
     ):
         kwargs.setdefault("widget", SuggestingTextInput(attrs={"type": "search", "autocomplete": "off"}))
         super().__init__(**kwargs)
-        self.exact, self.search, self.suggest, self.noun = exact, search, suggest, noun
+        self.exact, self.search, self.suggest = exact, search, suggest
+        # What a person reads when the text names no unit, or several (other nouns: pass `messages`).
+        self.messages = messages or {
+            "none": _("No unit of yours is called “%(text)s”."),
+            "ambiguous": _("Several units match “%(text)s” (%(names)s…): type more of the name, or its code."),
+        }
         self.queryset = queryset
 
     @property
@@ -81,10 +87,10 @@ class LookupField(forms.CharField):
         if len(found) == 1:
             return found[0]
         if not found:
-            raise ValidationError(f"No {self.noun} of yours is called “%(text)s”.", params={"text": text}, code="none")
+            raise ValidationError(self.messages["none"], params={"text": text}, code="none")
         names = ", ".join(str(getattr(x, self.search)) for x in found[:5])
         raise ValidationError(
-            f"Several {self.noun}s match “%(text)s” (%(names)s…): type more of the name, or its code.",
+            self.messages["ambiguous"],
             params={"text": text, "names": names},
             code="ambiguous",
         )

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from .errors import DomainError, NotPermitted
 
@@ -20,7 +21,7 @@ class DomainErrorMiddleware:
             raise PermissionDenied(str(exception)) from exception
         if not isinstance(exception, DomainError):
             return None
-        messages.error(request, str(exception) or "That could not be done.")
+        messages.error(request, str(exception) or _("That could not be done."))
         back = request.META.get("HTTP_REFERER", "")
         if back and url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
             return redirect(back)

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class FormSubmission(models.Model):
@@ -9,8 +10,8 @@ class FormSubmission(models.Model):
     token = models.CharField(max_length=64, unique=True)
     # A plain id, not a foreign key: core sits below accounts and knows nothing of users.
     user_id = models.BigIntegerField(null=True, blank=True)
-    view = models.CharField(max_length=200, help_text="The view that handled the first submission.")
-    target = models.CharField(max_length=500, blank=True, help_text="Where the first submission was sent.")
+    view = models.CharField(max_length=200, help_text=_("The view that handled the first submission."))
+    target = models.CharField(max_length=500, blank=True, help_text=_("Where the first submission was sent."))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

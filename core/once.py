@@ -33,6 +33,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import FormSubmission
 
@@ -52,10 +53,25 @@ def _user_id(request: HttpRequest) -> int | None:
     return user.pk if user is not None and user.is_authenticated else None
 
 
+# The message after a second submission, by the noun a view names (issue 17: a whole sentence per noun,
+# so each language can agree its words); another noun gets the general sentence.
+ALREADY_SUBMITTED = {
+    "request": _("Already submitted: here is your request."),
+    "decision": _("Already submitted: here is your decision."),
+    "check-in": _("Already submitted: here is your check-in."),
+    "inquiry": _("Already submitted: here is your inquiry."),
+    "event": _("Already submitted: here is your event."),
+    "confirmation": _("Already submitted: here is your confirmation."),
+    "account": _("Already submitted: here is your account."),
+    "import": _("Already submitted: here is your import."),
+}
+
+
 def _already_submitted(request: HttpRequest, earlier: FormSubmission, noun: str) -> HttpResponse:
     if earlier.user_id != _user_id(request):
-        raise PermissionDenied("This form was sent from another account: reload the page.")
-    messages.info(request, f"Already submitted: here is your {noun}.")
+        raise PermissionDenied(_("This form was sent from another account: reload the page."))
+    message = ALREADY_SUBMITTED.get(noun) or _("Already submitted: here is your %(noun)s.") % {"noun": noun}
+    messages.info(request, message)
     return redirect(earlier.target)
 
 

@@ -13,9 +13,10 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
 
-SINGLE_LINE_MESSAGE = "Keep this to one line: line breaks, tabs and other control characters are not allowed."
-LONG_TEXT_MESSAGE = "Remove the control characters (only line breaks and tabs are allowed)."
+SINGLE_LINE_MESSAGE = _("Keep this to one line: line breaks, tabs and other control characters are not allowed.")
+LONG_TEXT_MESSAGE = _("Remove the control characters (only line breaks and tabs are allowed).")
 
 # Sensible ceilings for free text (a 1 MB description used to be accepted).
 LONG_TEXT_MAX_LENGTH = 4000

@@ -7,56 +7,58 @@ in the apps lands here unchanged. Only the index and the sidebar are regrouped; 
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 # Section title → [(model label, name shown)]. The order is the order on the page.
+# Names are lazy translations (issue 17): the admin shows them in the reader's language.
 SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
     (
-        "Schools and people",
+        _("Schools and people"),
         [
-            ("accounts.OrgUnit", "Schools and departments"),
-            ("accounts.Membership", "Roles (staff and approvers)"),
-            ("accounts.User", "People"),
+            ("accounts.OrgUnit", _("Schools and departments")),
+            ("accounts.Membership", _("Roles (staff and approvers)")),
+            ("accounts.User", _("People")),
         ],
     ),
-    ("Approved platforms", [("catalogue.Platform", "Approved platforms (§1.4.7)")]),
+    (_("Approved platforms"), [("catalogue.Platform", _("Approved platforms (§1.4.7)"))]),
     (
-        "Requests and registry",
+        _("Requests and registry"),
         [
-            ("approvals.AccountRequest", "Account requests"),
-            ("registry.RegistryEntry", "Registered accounts"),
-            ("registry.EnforcementAction", "Feedback and enforcement"),
-            ("registry.SiteReview", "Site reviews"),
-            ("registry.PasswordChange", "Password changes"),
-        ],
-    ),
-    (
-        "Moderation and outreach",
-        [
-            ("moderation.CheckIn", "Comment check-ins"),
-            ("moderation.MissedCheckIn", "Missed check-ins"),
-            ("outreach.MediaInquiry", "Media inquiries"),
-            ("outreach.InquiryUpdate", "Media inquiry updates"),
-            ("outreach.SchoolEvent", "School events"),
-            ("outreach.PersonalUseAttestation", "Personal-use attestations"),
+            ("approvals.AccountRequest", _("Account requests")),
+            ("registry.RegistryEntry", _("Registered accounts")),
+            ("registry.EnforcementAction", _("Feedback and enforcement")),
+            ("registry.SiteReview", _("Site reviews")),
+            ("registry.PasswordChange", _("Password changes")),
         ],
     ),
     (
-        "Schedules and e-mail",
+        _("Moderation and outreach"),
         [
-            ("django_celery_beat.PeriodicTask", "Schedules"),
-            ("notifications.SweepRun", "Sweep runs"),
-            ("notifications.Notification", "Notifications and e-mails"),
+            ("moderation.CheckIn", _("Comment check-ins")),
+            ("moderation.MissedCheckIn", _("Missed check-ins")),
+            ("outreach.MediaInquiry", _("Media inquiries")),
+            ("outreach.InquiryUpdate", _("Media inquiry updates")),
+            ("outreach.SchoolEvent", _("School events")),
+            ("outreach.PersonalUseAttestation", _("Personal-use attestations")),
         ],
     ),
-    ("Audit trail", [("audit.AuditEvent", "Audit events")]),
+    (
+        _("Schedules and e-mail"),
+        [
+            ("django_celery_beat.PeriodicTask", _("Schedules")),
+            ("notifications.SweepRun", _("Sweep runs")),
+            ("notifications.Notification", _("Notifications and e-mails")),
+        ],
+    ),
+    (_("Audit trail"), [("audit.AuditEvent", _("Audit events"))]),
 ]
-ADVANCED = "Advanced (library settings districts seldom change)"
+ADVANCED = _("Advanced (library settings districts seldom change)")
 
 
 class DistrictAdminSite(admin.AdminSite):
-    site_header = "AP 1311 portal: district administration"
-    site_title = "AP 1311 admin"
-    index_title = "Schools, roles, platforms and schedules"
+    site_header = _("AP 1311 portal: district administration")
+    site_title = _("AP 1311 admin")
+    index_title = _("Schools, roles, platforms and schedules")
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
@@ -74,7 +76,7 @@ class DistrictAdminSite(admin.AdminSite):
                     models.append({**model, "name": name})
                     placed.add(label)
             if models:
-                first_app = by_label[next(label for label, _ in entries if label in by_label)][0]
+                first_app = by_label[next(label for label, _name in entries if label in by_label)][0]
                 sections.append(_section(title, first_app, models))
         rest = [
             {**model, "name": f"{model['name']} ({app['name']})"}

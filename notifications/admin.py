@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services, tasks
 from .models import Notification, SweepRun
@@ -17,10 +19,10 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Notification._meta.fields if f.name != "body"] + ["text"]
     actions = ["retry_email"]
 
-    @admin.display(description="Body")
+    @admin.display(description=_("Body"))
     def text(self, obj):
         # A sign-in e-mail holds a one-time link (password reset, address confirmation): never shown.
-        return "(A sign-in e-mail: its text is not shown.)" if obj.email_only else obj.body
+        return _("(A sign-in e-mail: its text is not shown.)") if obj.email_only else obj.body
 
     def has_add_permission(self, request):
         return False
@@ -28,11 +30,16 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # the outbox is the record of what the portal told whom
 
-    @admin.action(description="Retry e-mail delivery (failed or waiting)")
+    @admin.action(description=_("Retry e-mail delivery (failed or waiting)"))
     def retry_email(self, request, queryset):
         count = services.retry_failed(queryset.values_list("pk", flat=True))
         tasks.flush_outbox.delay()
-        self.message_user(request, f"{count} notification(s) queued again.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)s notification queued again.", "%(count)s notifications queued again.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(SweepRun)

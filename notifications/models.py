@@ -7,21 +7,22 @@ UPDATE, so it is never sent twice.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
     class EmailStatus(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        SENDING = "sending", "Being sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed permanently"
-        SKIPPED = "skipped", "In-app only"
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed permanently")
+        SKIPPED = "skipped", _("In-app only")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=60, db_index=True, help_text="e.g. request.submitted")
+    kind = models.CharField(max_length=60, db_index=True, help_text=_("e.g. request.submitted"))
     subject = models.CharField(max_length=200)
     body = models.TextField()
-    url = models.CharField(max_length=500, blank=True, help_text="Where the recipient acts on it.")
+    url = models.CharField(max_length=500, blank=True, help_text=_("Where the recipient acts on it."))
     # Same person, reason and period → one notification, even if a sweep runs twice.
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -39,12 +40,14 @@ class Notification(models.Model):
     email_queued_at = models.DateTimeField(null=True, blank=True)
     email_to = models.EmailField(
         blank=True,
-        help_text="Where the e-mail goes when not to the recipient's own address (a new address to confirm).",
+        help_text=_("Where the e-mail goes when not to the recipient's own address (a new address to confirm)."),
     )
     email_only = models.BooleanField(
         default=False,
-        help_text="A sign-in e-mail (password reset, address confirmation): not listed in the portal; its text, "
-        "which holds a one-time link, is not shown here and is erased once sent.",
+        help_text=_(
+            "A sign-in e-mail (password reset, address confirmation): not listed in the portal; its text, "
+            "which holds a one-time link, is not shown here and is erased once sent."
+        ),
     )
 
     class Meta:
@@ -67,7 +70,7 @@ class SweepRun(models.Model):
     """One run of a reminder sweep: when, for which local day, and what it did (for district admins)."""
 
     name = models.CharField(max_length=60, db_index=True)
-    for_date = models.DateField(help_text="The district-local day the sweep ran for.")
+    for_date = models.DateField(help_text=_("The district-local day the sweep ran for."))
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     dry_run = models.BooleanField(default=False)

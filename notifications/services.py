@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.template import engines
 from django.template.loader import select_template
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.i18n import override_for
 from core.text import clean_text
@@ -20,7 +21,7 @@ from .models import Notification
 
 logger = logging.getLogger(__name__)
 
-SITE_NAME = "AP 1311 Social Media for Learning portal"
+SITE_NAME = _("AP 1311 Social Media for Learning portal")
 MAX_EMAIL_ATTEMPTS = 8
 # A claim older than this is considered abandoned (worker killed mid-send) and may be retried.
 # settings.PORTAL["STALE_CLAIM_SECONDS"] (environment: STALE_CLAIM_SECONDS) overrides this default.
@@ -30,7 +31,7 @@ STALE_CLAIM_SECONDS = 600
 # with a restarted broker). A task that finds its row already claimed does nothing.
 REPUBLISH_AFTER_SECONDS = 45
 MAX_URL_LENGTH = 500
-ERASED_BODY = "(Erased once sent: it held a one-time sign-in link.)"
+ERASED_BODY = _("(Erased once sent: it held a one-time sign-in link.)")
 
 
 def _stale_claim_cutoff():
@@ -211,7 +212,8 @@ def deliver_email(notification_id: int) -> bool:
         raise
     sent = {"email_status": Notification.EmailStatus.SENT, "email_sent_at": timezone.now(), "email_last_error": ""}
     if notification.email_only:
-        sent["body"] = ERASED_BODY  # the one-time link is not kept once it went out
+        with override_for(notification.recipient):
+            sent["body"] = str(ERASED_BODY)  # the one-time link is not kept once it went out
     Notification.objects.filter(pk=notification_id).update(**sent)
     logger.info(
         "Sent %s e-mail to %s (notification %s)", notification.kind, notification.email_address, notification_id
@@ -223,8 +225,8 @@ def email_message(notification: Notification) -> EmailMultiAlternatives:
     """The e-mail of a notification: a plain-text part always, and an HTML alternative in the
     portal's look (`notifications/<kind>/body.html` where a kind has its own, else email.html)."""
     link = f"{settings.PORTAL_BASE_URL}{notification.url}" if notification.url else ""
-    context = {"notification": notification, "link": link, "site_name": SITE_NAME}
     with override_for(notification.recipient):
+        context = {"notification": notification, "link": link, "site_name": str(SITE_NAME)}
         text = engines["text"].get_template("notifications/email.txt").render(context)
         html = select_template([f"notifications/{notification.kind}/body.html", "notifications/email.html"]).render(
             context

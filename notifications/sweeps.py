@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from accounts.models import Membership, User
+from core.i18n import override_for
 
 from .models import Notification, SweepRun
 from .services import create_notification, render_notification
@@ -252,15 +253,17 @@ def plan_escalation(
         if not new and user.pk in heard:
             continue
         other = [e for e in items if e not in new]
+        with override_for(user):  # each account's description in the recipient's language (issue 17)
+            described = {e.pk: describe(e) for e in items}
         result.planned.append(
             Planned.of(
                 recipient=user,
                 kind=kind,
                 context={
                     **context,
-                    "items": [(e, describe(e)) for e in new + other],
-                    "new_items": [(e, describe(e)) for e in new],
-                    "other_items": [(e, describe(e)) for e in other],
+                    "items": [(e, described[e.pk]) for e in new + other],
+                    "new_items": [(e, described[e.pk]) for e in new],
+                    "other_items": [(e, described[e.pk]) for e in other],
                 },
                 url=url(items) if callable(url) else url,
                 dedupe_key=f"{kind}:{user.pk}:{day.isoformat()}",

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import services
@@ -34,5 +35,9 @@ def notification_open(request, pk: int):
 @require_POST
 def notification_mark_all_read(request):
     count = services.mark_read(user=request.user)
-    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    messages.success(
+        request,
+        ngettext("Marked %(count)s notification as read.", "Marked %(count)s notifications as read.", count)
+        % {"count": count},
+    )
     return redirect("notifications:list")

@@ -4,6 +4,8 @@
 // The server accepts both "2026-12-10 18:30" and "2026-12-10T18:30". Without JavaScript nothing changes.
 (function () {
   "use strict";
+  // The JavaScript catalog (issue 17, loaded first by base.html); without it, English.
+  var gettext = window.gettext || function (text) { return text; };
   var fields = document.querySelectorAll('main input[type="date"], main input[type="datetime-local"]');
   Array.prototype.forEach.call(fields, function (field, index) {
     var withTime = field.type === "datetime-local";
@@ -19,7 +21,7 @@
     field.type = "text";
     field.inputMode = "numeric";
     field.autocomplete = "off";
-    field.placeholder = withTime ? "YYYY-MM-DD HH:MM" : "YYYY-MM-DD";
+    field.placeholder = withTime ? gettext("YYYY-MM-DD HH:MM") : gettext("YYYY-MM-DD");
     field.pattern = withTime ? "\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}" : "\\d{4}-\\d{2}-\\d{2}";
     field.value = field.value.replace("T", " ").slice(0, withTime ? 16 : 10);
     var described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
@@ -34,8 +36,8 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "btn btn-outline-secondary";
-    button.setAttribute("aria-label", "Open the calendar");
-    button.title = "Open the calendar";
+    button.setAttribute("aria-label", gettext("Open the calendar"));
+    button.title = gettext("Open the calendar");
     button.innerHTML = '<i class="bi bi-calendar3" aria-hidden="true"></i>';
     group.appendChild(button);
     group.appendChild(picker);
@@ -43,7 +45,7 @@
     var hint = document.createElement("div");
     hint.className = "form-text";
     hint.id = hintId;
-    hint.textContent = withTime ? "For example 2026-12-10 18:30" : "For example 2026-12-10";
+    hint.textContent = withTime ? gettext("For example 2026-12-10 18:30") : gettext("For example 2026-12-10");
     group.parentNode.insertBefore(hint, group.nextSibling);
 
     button.addEventListener("click", function () {

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             kwargs = {
                 "name": schedule.name,
                 "task": schedule.task,
-                "description": schedule.description,
+                "description": str(schedule.description),  # in the default language
                 "args": json.dumps(schedule.args or []),
             }
             if schedule.every_minutes:
