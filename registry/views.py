@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
@@ -50,6 +51,15 @@ def _entry(request, pk: int) -> RegistryEntry:
 def _require(allowed: bool, message: str = "") -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+def _back_to(request, entry: RegistryEntry):
+    """Where a page reached from elsewhere (an offboarding case: `?next=`) returns after the work: that
+    local path, never an outside site or a bare word redirect() would take for a URL name; else the account."""
+    target = request.GET.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("registry:detail", pk=entry.pk)
 
 
 # --- lists -----------------------------------------------------------------------------------------------------
@@ -187,7 +197,7 @@ def credentials(request, pk: int):
             messages.success(
                 request, "Password recorded (encrypted)." if data.get("password") else "Login details updated."
             )
-            return redirect("registry:detail", pk=entry.pk)
+            return _back_to(request, entry)
     return render(request, "registry/credentials.html", {"form": form, "entry": entry})
 
 
@@ -289,7 +299,7 @@ def transfer(request, pk: int):
                 request,
                 f"{form.cleaned_data['new_owner'].short_name} now owns {entry}. Ask them to record a new password.",
             )
-            return redirect("registry:detail", pk=entry.pk)
+            return _back_to(request, entry)
     return render(request, "registry/transfer.html", {"form": form, "entry": entry})
 
 

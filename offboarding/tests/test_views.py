@@ -37,3 +37,20 @@ def test_the_principal_withdraws_the_departed_persons_request_from_the_case(case
     assert response.status_code == 302
     assert AccountRequest.objects.get(pk=pending.pk).status == AccountRequest.Status.WITHDRAWN
     assert CaseItem.objects.get(pk=item.pk).is_done
+
+
+@pytest.mark.parametrize("next_url", ["//evil.example/", "https://evil.example/", "home"])
+def test_the_registry_pages_return_to_the_case_but_never_to_an_outside_address(
+    case, owned, colleague, principal, client_for, next_url
+):
+    client = client_for(principal)
+    detail = client.get(reverse("offboarding:detail", args=[case.pk])).content.decode()
+    case_url = reverse("offboarding:detail", args=[case.pk])
+    transfer = reverse("registry:transfer", args=[owned.pk])
+    assert f"{transfer}?next={case_url}" in detail
+    response = client.post(f"{transfer}?next={next_url}", {"new_owner": colleague.pk})
+    assert response.status_code == 302 and response.url == reverse("registry:detail", args=[owned.pk])
+    credentials = reverse("registry:credentials", args=[owned.pk])
+    data = {"login_username": "room12", "login_email": "room12@sd.example", "password": "New-Pass-2026"}
+    response = client.post(f"{credentials}?next={case_url}", data)
+    assert response.status_code == 302 and response.url == case_url
