@@ -203,7 +203,8 @@ def submit_request(
     Checks every rule of approvals.rules.submission_problems, including one tick per active policy
     version (`acknowledged`, or the ticks saved with the draft when None).
     Side effects: one Acknowledgement row per active statement, with its version and a copy of its
-    wording (kept when already given for the same version, renewed when the wording changed); one
+    wording (kept when already given by the same person for the same version, renewed when the wording
+    or the person changed); one
     audit event (request.submitted, with the statement versions); one notification to each person
     who may decide it (the unit's approvers other than the requester, else the district admins).
     """
@@ -240,7 +241,8 @@ def submit_request(
                 statement_text=statement.wording,
                 acknowledged_by=user,
             )
-        elif ack.statement_version != statement.version:
+        elif ack.statement_version != statement.version or ack.acknowledged_by_id != user.pk:
+            # A new wording, or a new requester (a reassigned request): the person submitting acknowledges.
             Acknowledgement.objects.filter(pk=ack.pk).update(
                 statement_version=statement.version,
                 statement_text=statement.wording,
@@ -443,11 +445,7 @@ def withdraw_request_of_departed(*, account_request: AccountRequest | int, user:
     To: withdrawn. Side effects: one audit event (request.withdrawn, with `on_behalf_of`).
     """
     locked = _lock(account_request)
-    if locked.requester_id == user.pk or not is_decider_for(user, locked):
-        raise NotPermitted("Only the unit's principal or supervisor can withdraw a departed person's request.")
-    requester = locked.requester
-    if requester.is_active and Membership.objects.filter(user=requester, org_unit_id=locked.org_unit_id).exists():
-        raise WorkflowError(f"{requester.short_name} is still staff of {locked.org_unit}: they withdraw it themselves.")
+    requester = _departed_requester(locked, user, "withdraw")
     locked = _move(locked, allowed=AccountRequest.WITHDRAWABLE_STATES, to=Status.WITHDRAWN, doing="withdraw")
     record_event(
         actor=user,
@@ -455,6 +453,63 @@ def withdraw_request_of_departed(*, account_request: AccountRequest | int, user:
         target=locked,
         org_unit=locked.org_unit,
         details={"reason": (reason or "").strip()[:500], "on_behalf_of": requester.email},
+    )
+    return locked
+
+
+def _departed_requester(locked: AccountRequest, user: User, doing: str) -> User:
+    """The requester, refused unless they left the unit and `user` decides for it (offboarding, issue 15)."""
+    if locked.requester_id == user.pk or not is_decider_for(user, locked):
+        raise NotPermitted(f"Only the unit's principal or supervisor can {doing} a departed person's request.")
+    requester = locked.requester
+    if requester.is_active and Membership.objects.filter(user=requester, org_unit_id=locked.org_unit_id).exists():
+        raise WorkflowError(f"{requester.short_name} is still staff of {locked.org_unit}: they {doing} it themselves.")
+    return requester
+
+
+@transaction.atomic
+def reassign_request_of_departed(
+    *, account_request: AccountRequest | int, user: User, new_requester: User, reason: str = ""
+) -> AccountRequest:
+    """Give a request its requester left open to a colleague of the unit, who carries it on (offboarding,
+    issue 15): the alternative to withdrawing it when the account is still wanted.
+
+    Who: the unit's approvers and district admins (`is_decider_for`, the requester excepted), and only
+    while the requester is no longer active staff of the unit; the new requester is active staff of it.
+    From: draft, submitted or changes_requested. To: draft stays draft; a submitted request goes back to
+    the new requester as changes_requested, since the statements are acknowledged by the person who will
+    run the account (§1.2.3): they tick them and submit it again. Side effects: one audit event
+    (request.reassigned, with `from` and `to`); the new requester is told.
+    """
+    locked = _lock(account_request)
+    previous = _departed_requester(locked, user, "reassign")
+    if not (
+        new_requester.is_active
+        and new_requester.pk != previous.pk
+        and Membership.objects.filter(user=new_requester, org_unit_id=locked.org_unit_id).exists()
+    ):
+        raise WorkflowError(f"{new_requester.short_name} is not active staff of {locked.org_unit}: choose a colleague.")
+    if locked.status not in AccountRequest.WITHDRAWABLE_STATES:
+        raise _state_refusal(locked, "reassign")
+    reason = (reason or "").strip()[:500]
+    to = Status.DRAFT if locked.status == Status.DRAFT else Status.CHANGES_REQUESTED
+    fields: dict[str, Any] = {"requester": new_requester, "draft_acknowledgements": {}}
+    if to == Status.CHANGES_REQUESTED:
+        comment = f"Reassigned from {previous.short_name}, who left: check the request, tick the statements, submit."
+        fields.update(decided_by=user, decided_at=timezone.now(), decision_comment=comment)
+    locked = _move(locked, allowed=AccountRequest.WITHDRAWABLE_STATES, to=to, doing="reassign", **fields)
+    record_event(
+        actor=user,
+        action="request.reassigned",
+        target=locked,
+        org_unit=locked.org_unit,
+        details={"from": previous.email, "to": new_requester.email, "status": to, "reason": reason},
+    )
+    notify(
+        recipient=new_requester,
+        kind="request.reassigned",
+        context={"request": locked, "previous": previous, "decider": user, "reason": reason},
+        url=reverse("approvals:edit", args=[locked.pk]),
     )
     return locked
 

@@ -106,6 +106,9 @@ ACTIONS: dict[str, Wording] = {
     "request.rejected": Wording("Request rejected", "{actor} rejected {target}"),
     "request.changes_requested": Wording("Changes asked for", "{actor} asked for changes to {target}"),
     "request.withdrawn": Wording("Request withdrawn", "{actor} withdrew {target}"),
+    "request.reassigned": Wording(
+        "Request reassigned", "{actor} handed {target} to a colleague: its requester left the unit"
+    ),
     # The registry (§1.4.5, §1.4.2, §1.2.1.3)
     "registry.registered": Wording("Account registered", "{actor} registered {target}"),
     "registry.imported": Wording("Account imported", "{actor} imported {target} from an earlier list"),

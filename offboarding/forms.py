@@ -1,6 +1,7 @@
 from django import forms
 
-from accounts.models import OrgUnit
+from accounts.models import OrgUnit, User
+from registry.forms import SafeModelChoiceField
 
 
 class StartReviewForm(forms.Form):
@@ -18,3 +19,19 @@ class AnswerForm(forms.Form):
     owner_right = forms.BooleanField(required=False, label="Owner right")
     co_admins_right = forms.BooleanField(required=False, label="Co-admins right")
     password_current = forms.BooleanField(required=False, label="Password changed since the last review, or not needed")
+
+
+class ReassignForm(forms.Form):
+    """A colleague of the case's unit to carry on a request the departed person left open."""
+
+    new_requester = SafeModelChoiceField(label="Hand it to", queryset=User.objects.none())
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_requester"].queryset = (
+            User.objects.filter(is_active=True, memberships__org_unit=case.org_unit)
+            .exclude(pk=case.person_id)
+            .distinct()
+            .order_by("last_name", "first_name", "email")
+        )
+        self.fields["new_requester"].label_from_instance = lambda user: user.display_name

@@ -4,7 +4,8 @@
   deactivated (after the registry's `withdraw_access` has flagged the accounts).
 - `complete_items`: called when an audit event says the work of some items was done (an ownership
   transfer, new login details, a removed account, a withdrawn or decided request).
-- `withdraw_request_of_departed`: the approvers' way to close a request the person left open.
+- `withdraw_request_of_departed`, `reassign_request_of_departed`: the approvers' two ways to close a request
+  the person left open (withdraw it, or hand it to a colleague of the unit who carries it on).
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ _CLOSES = {
     "registry.credentials_updated": ("entry", [Kind.NEW_PASSWORD]),
     "registry.removed": ("entry", [Kind.NEW_OWNER, Kind.NEW_PASSWORD]),
     "request.withdrawn": ("request", [Kind.PENDING_REQUEST]),
+    "request.reassigned": ("request", [Kind.PENDING_REQUEST]),
     "request.rejected": ("request", [Kind.PENDING_REQUEST]),
     "request.approved": ("request", [Kind.PENDING_REQUEST]),
 }
@@ -186,6 +188,25 @@ def withdraw_request_of_departed(*, actor: User, item: CaseItem, reason: str = "
         raise OffboardingError("This item has nothing left to withdraw.")
     approvals.withdraw_request_of_departed(
         account_request=item.account_request, user=actor, reason=reason or "The requester left the unit."
+    )
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def reassign_request_of_departed(*, actor: User, item: CaseItem, new_requester: User, reason: str = "") -> CaseItem:
+    """Hand a request the departed person left open to a colleague of the unit (through approvals' service,
+    which checks the colleague, moves the request and audits it: `request.reassigned`).
+
+    Who: the unit's approvers and district admins. The item closes by the request's own audit event.
+    """
+    item = CaseItem.objects.select_for_update(of=("self",)).select_related("case", "account_request").get(pk=item.pk)
+    if not selectors.can_work_on(actor, item.case):
+        raise OffboardingError("Only the unit's principal or supervisor can work on this case.")
+    if item.kind != Kind.PENDING_REQUEST or item.is_done:
+        raise OffboardingError("This item has no request left to hand over.")
+    approvals.reassign_request_of_departed(
+        account_request=item.account_request, user=actor, new_requester=new_requester, reason=reason
     )
     item.refresh_from_db()
     return item

@@ -13,7 +13,7 @@ from accounts.selectors import units_approved_by
 from core.errors import DomainError
 
 from . import selectors, services
-from .forms import AnswerForm, StartReviewForm
+from .forms import AnswerForm, ReassignForm, StartReviewForm
 from .models import CaseItem
 
 
@@ -32,11 +32,17 @@ def case_list(request):
 def case_detail(request, pk: int):
     case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
     items = case.items.select_related("entry__platform", "account_request", "done_by")
-    return render(
-        request,
-        "offboarding/detail.html",
-        {"case": case, "items": items, "can_work": selectors.can_work_on(request.user, case)},
-    )
+    can_work = selectors.can_work_on(request.user, case)
+    rows = [
+        (
+            item,
+            ReassignForm(case=case, prefix=f"item{item.pk}")
+            if can_work and item.kind == CaseItem.Kind.PENDING_REQUEST and not item.is_done
+            else None,
+        )
+        for item in items
+    ]
+    return render(request, "offboarding/detail.html", {"case": case, "rows": rows, "can_work": can_work})
 
 
 @login_required
@@ -53,6 +59,28 @@ def withdraw_request(request, pk: int):
         messages.error(request, str(error))
     else:
         messages.success(request, "The request is withdrawn.")
+    return redirect("offboarding:detail", pk=item.case_id)
+
+
+@login_required
+@require_POST
+def reassign_request(request, pk: int):
+    item = get_object_or_404(
+        CaseItem.objects.filter(case__in=selectors.cases_visible_to(request.user)).select_related("case"), pk=pk
+    )
+    if not selectors.can_work_on(request.user, item.case):
+        raise PermissionDenied("This case is closed or not yours to work on.")
+    form = ReassignForm(request.POST, case=item.case, prefix=f"item{item.pk}")
+    if not form.is_valid():
+        messages.error(request, "Choose a colleague of the unit to hand the request to.")
+        return redirect("offboarding:detail", pk=item.case_id)
+    new_requester = form.cleaned_data["new_requester"]
+    try:
+        services.reassign_request_of_departed(actor=request.user, item=item, new_requester=new_requester)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The request is now {new_requester.short_name}'s; they have been told.")
     return redirect("offboarding:detail", pk=item.case_id)
 
 

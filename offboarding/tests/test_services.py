@@ -128,3 +128,77 @@ def test_only_the_units_approvers_may_withdraw_a_departed_persons_request(
 def test_a_request_of_someone_still_on_staff_cannot_be_withdrawn_on_their_behalf(pending, principal):
     with pytest.raises(approvals.WorkflowError):
         approvals.withdraw_request_of_departed(account_request=pending, user=principal, reason="")
+
+
+# --- Reassigning a request the departed person left open (issue 15) ---------------------------------
+
+
+def test_the_principal_hands_a_departed_persons_request_to_a_colleague_and_the_item_closes_1_4_6(
+    pending, teacher, colleague, school_a, principal, leave
+):
+    from approvals.models import Acknowledgement
+
+    for statement in active():  # the departed person's own ticks, at submission
+        Acknowledgement.objects.get_or_create(
+            request=pending,
+            statement=statement.code,
+            defaults={"statement_version": statement.version, "acknowledged_by": teacher},
+        )
+    leave(teacher, school_a)
+    item = CaseItem.objects.get(kind=Kind.PENDING_REQUEST)
+    services.reassign_request_of_departed(actor=principal, item=item, new_requester=colleague, reason="Cole runs it.")
+    request = AccountRequest.objects.get(pk=pending.pk)
+    # The colleague carries it on: back with them to tick the statements themselves (§1.2.3) and submit.
+    assert (request.requester, request.status) == (colleague, AccountRequest.Status.CHANGES_REQUESTED)
+    assert request.draft_acknowledgements == {} and "Reassigned from Tara Teacher" in request.decision_comment
+    event = AuditEvent.objects.get(action="request.reassigned")
+    assert (event.actor, event.details["from"], event.details["to"]) == (principal, teacher.email, colleague.email)
+    assert event.details["reason"] == "Cole runs it."
+    notice = Notification.objects.get(recipient=colleague, kind="request.reassigned")
+    assert "Robotics club" in notice.subject and "Tara Teacher left Ridgeview Elementary" in notice.body
+    item.refresh_from_db()
+    assert item.is_done and item.done_how == "request.reassigned"
+    assert not OffboardingCase.objects.get().is_open
+    # Submitting again records the colleague's own acknowledgements, not the departed person's.
+    approvals.submit_request(account_request=request, user=colleague, acknowledged=[s.code for s in active()])
+    assert set(
+        AccountRequest.objects.get(pk=pending.pk).acknowledgements.values_list("acknowledged_by", flat=True)
+    ) == {colleague.pk}
+
+
+def active():
+    from approvals.acknowledgements import active_statements
+
+    return active_statements()
+
+
+def test_a_draft_is_handed_over_as_a_draft(teacher, colleague, school_a, principal, leave):
+    from approvals.factories import AccountRequestFactory
+
+    draft = AccountRequestFactory(requester=teacher, org_unit=school_a, title="Chess club")
+    leave(teacher, school_a)
+    approvals.reassign_request_of_departed(account_request=draft, user=principal, new_requester=colleague)
+    draft.refresh_from_db()
+    assert (draft.requester, draft.status) == (colleague, AccountRequest.Status.DRAFT)
+
+
+def test_a_request_goes_only_to_active_staff_of_the_unit_and_only_by_its_approvers(
+    pending, teacher, colleague, teacher_b, school_a, principal, principal_b, leave
+):
+    leave(teacher, school_a)
+    item = CaseItem.objects.get(kind=Kind.PENDING_REQUEST)
+    with pytest.raises(approvals.WorkflowError, match="not active staff of Ridgeview Elementary"):
+        services.reassign_request_of_departed(actor=principal, item=item, new_requester=teacher_b)
+    with pytest.raises(approvals.WorkflowError, match="not active staff"):
+        services.reassign_request_of_departed(actor=principal, item=item, new_requester=teacher)
+    with pytest.raises(DomainError):
+        services.reassign_request_of_departed(actor=principal_b, item=item, new_requester=colleague)
+    with pytest.raises(DomainError):
+        services.reassign_request_of_departed(actor=colleague, item=item, new_requester=colleague)
+    assert AccountRequest.objects.get(pk=pending.pk).requester == teacher
+    assert not AuditEvent.objects.filter(action="request.reassigned").exists()
+
+
+def test_a_request_of_someone_still_on_staff_cannot_be_reassigned(pending, colleague, principal):
+    with pytest.raises(approvals.WorkflowError, match="still staff"):
+        approvals.reassign_request_of_departed(account_request=pending, user=principal, new_requester=colleague)
