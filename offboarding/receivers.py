@@ -14,10 +14,20 @@ from accounts.models import Membership, OrgUnit
 from accounts.signals import membership_lost, user_deactivated
 from audit.models import AuditEvent
 from audit.signals import event_recorded
+from registry.hooks import access_withdrawn
 
 from . import services
 
 Trigger = services.OffboardingCase.Trigger
+
+
+@receiver(access_withdrawn, dispatch_uid="offboarding_open_on_access_withdrawn")
+def open_when_access_withdrawn(sender, user, org_unit, rows, **kwargs) -> bool:
+    """The registry just flagged the person's accounts of a unit: open the case now, and tell the approvers
+    once, about both (True: the registry sends nothing). The departure's own receivers below find the case
+    open and add only what is still missing (e.g. requests)."""
+    case = services.open_case(person=user, org_unit=org_unit, trigger=rows[0]["trigger"], withdrawn=rows)
+    return bool(case is not None and case.told)
 
 
 @receiver(user_deactivated, dispatch_uid="offboarding_open_on_deactivation")

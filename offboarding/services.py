@@ -65,14 +65,18 @@ def _wanted_items(person: User, unit: OrgUnit, since) -> list[tuple[str, Registr
 
 
 @transaction.atomic
-def open_case(*, person: User, org_unit: OrgUnit, trigger: str, actor: User | None = None) -> OffboardingCase | None:
+def open_case(
+    *, person: User, org_unit: OrgUnit, trigger: str, actor: User | None = None, withdrawn: list[dict] | None = None
+) -> OffboardingCase | None:
     """Open (or add to) the one open case of `person` leaving `org_unit`.
 
     Called by the portal itself after a departure; safe to call again for a second trigger of the same
     departure: the open case is reused and only new items are added (no second case). Nothing to do
     (no flagged account, no open request) opens no case. Side effects: one audit event
     (`offboarding.case_opened`, or `offboarding.case_extended` when items were added to the open case);
-    the unit's other approvers (else the district admins) are told when a case opens.
+    the unit's other approvers (else the district admins) are told when a case opens, in one message that
+    also lists what the registry already changed (`withdrawn`: the rows of `registry.withdraw_access`,
+    which then sends nothing itself; issue 15). `case.told` says whether this call told them.
     """
     # Lock the person's row: two triggers of one departure in parallel wait for each other here.
     User.objects.select_for_update().filter(pk=person.pk).first()
@@ -95,6 +99,7 @@ def open_case(*, person: User, org_unit: OrgUnit, trigger: str, actor: User | No
         for kind, entry, req in wanted
         if (kind, entry.pk if entry else None, req.pk if req else None) not in have
     ]
+    case.told = False
     if not created and not added:
         return case
     record_event(
@@ -109,9 +114,10 @@ def open_case(*, person: User, org_unit: OrgUnit, trigger: str, actor: User | No
             notify(
                 recipient=recipient,
                 kind="offboarding.case_opened",
-                context={"case": case, "items": added},
+                context={"case": case, "items": added, "rows": withdrawn or []},
                 url=_case_url(case),
             )
+        case.told = True
     return case
 
 

@@ -3,6 +3,7 @@ accounts needing a new owner or password and the requests left open; the registr
 services close the items as they do the work, and the case closes with its last item."""
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import Membership
 from approvals import services as approvals
@@ -202,3 +203,49 @@ def test_a_request_goes_only_to_active_staff_of_the_unit_and_only_by_its_approve
 def test_a_request_of_someone_still_on_staff_cannot_be_reassigned(pending, colleague, principal):
     with pytest.raises(approvals.WorkflowError, match="still staff"):
         approvals.reassign_request_of_departed(account_request=pending, user=principal, new_requester=colleague)
+
+
+# --- One message per departure (issue 15) -------------------------------------------------------------
+
+
+def departure_notices(user):
+    # The principal fixture became an approver: their handover review's welcome is another matter.
+    return Notification.objects.filter(recipient=user).exclude(kind="offboarding.review_started")
+
+
+@pytest.mark.parametrize("how", ["leave", "deactivate"])
+def test_the_approvers_get_one_message_for_a_departure_naming_what_changed_and_what_is_left_1_4_5(
+    owned, pending, teacher, school_a, principal, leave, how
+):
+    if how == "leave":
+        leave(teacher, school_a)
+    else:
+        teacher.is_active = False
+        teacher.save()
+    (notice,) = departure_notices(principal)  # not the registry's and the case's: one
+    assert notice.kind == "offboarding.case_opened"
+    assert notice.url == reverse("offboarding:detail", args=[OffboardingCase.objects.get().pk])
+    assert notice.subject == "Tara Teacher left Ridgeview Elementary: 3 things to hand over"
+    # What the registry already did (access follows membership) ...
+    assert f"- {owned}: needs a new password (they could view it); needs a new owner;" in notice.body
+    # ... and what the case asks for, the request included.
+    assert f"- {owned}: needs a new owner\n" in notice.body and "- Robotics club" in notice.body
+    assert not Notification.objects.filter(kind="registry.access_withdrawn").exists()
+
+
+def test_a_change_that_opens_no_case_is_still_told_by_the_registry_1_4_5(owned, colleague, school_a, principal, leave):
+    # The password is already flagged: the colleague leaving only loses co-admin rights, no case item.
+    owned.needs_password_rotation = True
+    owned.save()
+    leave(colleague, school_a)
+    assert not OffboardingCase.objects.filter(person=colleague).exists()
+    (notice,) = departure_notices(principal)
+    assert notice.kind == "registry.access_withdrawn" and "no longer co-administered by them" in notice.body
+
+
+def test_a_departure_with_only_a_request_left_gets_one_message_too(pending, teacher, school_a, principal, leave):
+    leave(teacher, school_a)
+    (notice,) = departure_notices(principal)
+    assert notice.kind == "offboarding.case_opened"
+    assert "Robotics club (Instagram, Ridgeview Elementary): request still open" in notice.body
+    assert "already changed" not in notice.body
