@@ -7,11 +7,10 @@ flagged. Items close on the audit event of the service that did
 the work (`audit.signals.event_recorded`, inside that service's transaction).
 """
 
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from accounts.models import Membership, OrgUnit
-from accounts.signals import membership_lost, user_deactivated
+from accounts.signals import approver_gained, membership_lost, user_deactivated
 from audit.models import AuditEvent
 from audit.signals import event_recorded
 from registry.hooks import access_withdrawn
@@ -57,9 +56,8 @@ def close_items_when_work_done(sender, event, **kwargs):
         services.complete_items(event=event)
 
 
-@receiver(post_save, sender=Membership, dispatch_uid="offboarding_handover_review")
-def handover_review_for_a_new_approver(sender, instance, created=False, raw=False, **kwargs):
-    """Principal handover (issue 15): a new approver membership starts a review of the unit's registry."""
-    if raw or not created or instance.role != Membership.Role.APPROVER:
-        return
-    services.start_handover_review(approver=instance.user, org_unit=instance.org_unit)
+@receiver(approver_gained, dispatch_uid="offboarding_handover_review")
+def handover_review_for_a_new_approver(sender, user, org_unit, **kwargs):
+    """Principal handover (issue 15): a new approver of a unit, by a new membership or a role changed to
+    approver (the admin, a SCIM group), gets a review of the unit's registry."""
+    services.start_handover_review(approver=user, org_unit=org_unit)
