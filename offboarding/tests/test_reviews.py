@@ -149,3 +149,29 @@ def test_a_directory_sync_that_makes_someone_approver_starts_the_handover_review
     make_entry(teacher, school_a, handle="ridgeview_news")
     sync_imported_memberships(colleague, {(school_a.pk, Membership.Role.APPROVER): "Principal"})
     assert AccessReview.objects.filter(handover_to=colleague).count() == 1
+
+
+def test_the_compliance_csv_carries_each_accounts_latest_review_answer_1_4_5_1_2_1_3(
+    term_review, principal, client_for
+):
+    import csv
+    import io
+
+    item = term_review.items.get(org_unit__code="ridgeview")
+    services.answer_review_item(actor=principal, item=item, **{**YES, "password_current": False})
+    response = client_for(principal).get(reverse("oversight:compliance_export", args=["ridgeview"]))
+    header, *rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert header[-4:] == ["access_review", "access_reviewed_at", "access_reviewed_by", "access_review_not_confirmed"]
+    (row,) = [r for r in rows if r[0].lstrip("'") == item.entry.display_name]  # "@…" is neutralised
+    review = dict(zip(header[-4:], row[-4:], strict=True))
+    item.refresh_from_db()
+    assert review == {
+        "access_review": "Autumn term",
+        "access_reviewed_at": timezone.localtime(item.answered_at).isoformat(timespec="minutes"),
+        "access_reviewed_by": principal.email,
+        "access_review_not_confirmed": "password_current",
+    }
+    # A later answer replaces it in the evidence.
+    services.answer_review_item(actor=principal, item=item, **YES)
+    response = client_for(principal).get(reverse("oversight:compliance_export", args=["ridgeview"]))
+    assert list(csv.reader(io.StringIO(response.content.decode())))[1][-1] == "none"
