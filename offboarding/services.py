@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, OrgUnit, User
 from approvals import services as approvals
@@ -189,9 +190,9 @@ def withdraw_request_of_departed(*, actor: User, item: CaseItem, reason: str = "
     """
     item = CaseItem.objects.select_for_update(of=("self",)).select_related("case", "account_request").get(pk=item.pk)
     if not selectors.can_work_on(actor, item.case):
-        raise OffboardingError("Only the unit's principal or supervisor can work on this case.")
+        raise OffboardingError(_("Only the unit's principal or supervisor can work on this case."))
     if item.kind != Kind.PENDING_REQUEST or item.is_done:
-        raise OffboardingError("This item has nothing left to withdraw.")
+        raise OffboardingError(_("This item has nothing left to withdraw."))
     approvals.withdraw_request_of_departed(
         account_request=item.account_request, user=actor, reason=reason or "The requester left the unit."
     )
@@ -208,9 +209,9 @@ def reassign_request_of_departed(*, actor: User, item: CaseItem, new_requester: 
     """
     item = CaseItem.objects.select_for_update(of=("self",)).select_related("case", "account_request").get(pk=item.pk)
     if not selectors.can_work_on(actor, item.case):
-        raise OffboardingError("Only the unit's principal or supervisor can work on this case.")
+        raise OffboardingError(_("Only the unit's principal or supervisor can work on this case."))
     if item.kind != Kind.PENDING_REQUEST or item.is_done:
-        raise OffboardingError("This item has no request left to hand over.")
+        raise OffboardingError(_("This item has no request left to hand over."))
     approvals.reassign_request_of_departed(
         account_request=item.account_request, user=actor, new_requester=new_requester, reason=reason
     )
@@ -236,12 +237,12 @@ def start_review(*, actor: User, title: str, due_on, org_units) -> AccessReview:
     Who: district admins. Side effects: one audit event; each unit's approvers (else the admins) are told.
     """
     if not (actor.is_active and actor.is_district_admin):
-        raise NotPermitted("Only district admins start access reviews.")
+        raise NotPermitted(_("Only district admins start access reviews."))
     if due_on <= timezone.localdate():
-        raise OffboardingError("The due date must be after today.")
+        raise OffboardingError(_("The due date must be after today."))
     units = list(org_units)
     if not units:
-        raise OffboardingError("Choose at least one unit.")
+        raise OffboardingError(_("Choose at least one unit."))
     review = AccessReview.objects.create(
         title=(title or "").strip()[:120] or "Access review", due_on=due_on, started_by=actor
     )
@@ -313,7 +314,7 @@ def answer_review_item(
         ReviewItem.objects.select_for_update(of=("self",)).select_related("review", "org_unit", "entry").get(pk=item.pk)
     )
     if not selectors.can_answer(actor, item):
-        raise NotPermitted("Only the unit's principal or supervisor answers for its accounts.")
+        raise NotPermitted(_("Only the unit's principal or supervisor answers for its accounts."))
     answers = {
         "still_in_use": still_in_use,
         "owner_right": owner_right,

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import units_approved_by
@@ -58,7 +60,7 @@ def withdraw_request(request, pk: int):
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "The request is withdrawn.")
+        messages.success(request, _("The request is withdrawn."))
     return redirect("offboarding:detail", pk=item.case_id)
 
 
@@ -72,7 +74,7 @@ def reassign_request(request, pk: int):
         raise PermissionDenied("This case is closed or not yours to work on.")
     form = ReassignForm(request.POST, case=item.case, prefix=f"item{item.pk}")
     if not form.is_valid():
-        messages.error(request, "Choose a colleague of the unit to hand the request to.")
+        messages.error(request, _("Choose a colleague of the unit to hand the request to."))
         return redirect("offboarding:detail", pk=item.case_id)
     new_requester = form.cleaned_data["new_requester"]
     try:
@@ -80,7 +82,9 @@ def reassign_request(request, pk: int):
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"The request is now {new_requester.short_name}'s; they have been told.")
+        messages.success(
+            request, _("The request is now %(name)s’s; they have been told.") % {"name": new_requester.short_name}
+        )
     return redirect("offboarding:detail", pk=item.case_id)
 
 
@@ -102,7 +106,15 @@ def review_list(request):
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, f"{review} is started: {review.items.count()} accounts to confirm.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(review)s is started: %(count)s account to confirm.",
+                        "%(review)s is started: %(count)s accounts to confirm.",
+                        review.items.count(),
+                    )
+                    % {"review": review, "count": review.items.count()},
+                )
                 return redirect("offboarding:review", pk=review.pk)
     reviews = selectors.reviews_visible_to(user).order_by("-created_at")
     page = Paginator(reviews, 50).get_page(request.GET.get("page"))
@@ -129,12 +141,12 @@ def answer(request, pk: int):
     item = get_object_or_404(selectors.review_items_visible_to(request.user), pk=pk)
     form = AnswerForm(request.POST, prefix=str(item.pk))
     if not form.is_valid():  # pragma: no cover - booleans are always valid
-        messages.error(request, "That answer could not be read.")
+        messages.error(request, _("That answer could not be read."))
         return redirect("offboarding:review", pk=item.review_id)
     try:
         services.answer_review_item(actor=request.user, item=item, **form.cleaned_data)
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Answer recorded for {item.entry}.")
+        messages.success(request, _("Answer recorded for %(account)s.") % {"account": item.entry})
     return redirect("offboarding:review", pk=item.review_id)

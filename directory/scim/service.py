@@ -35,6 +35,8 @@ from ..services import tokens
 from .storage import PortalStorage
 
 MAX_RESULTS = 200
+# SCIM protocol text, read by identity providers: English by design (not translated).
+SCHEME_DESCRIPTION = "A token a district admin issues for one directory connection in the portal's admin."
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +101,7 @@ def provider() -> ScimProvider:
             AuthenticationScheme(
                 type=AuthenticationScheme.Type.oauthbearertoken,
                 name="Bearer token",
-                description="A token a district admin issues for one directory connection in the portal's admin.",
+                description=SCHEME_DESCRIPTION,
                 primary=True,
             )
         ],

@@ -7,8 +7,10 @@ with a SCIM error body until the window ends (guessing tokens is not worth tryin
 
 import json
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from scim2_server.requests import ScimRequest
@@ -42,7 +44,8 @@ def endpoint(request, path: str = ""):
         headers=dict(request.headers),
         body=request.body,
     )
-    scim_response = application().serve(scim_request)
+    with translation.override(settings.LANGUAGE_CODE):  # protocol answers, for machines: always English
+        scim_response = application().serve(scim_request)
     body = b"" if scim_response.body is None else json.dumps(scim_response.body).encode()
     response = HttpResponse(body, status=scim_response.status.value)
     for name, value in scim_response.headers.items():

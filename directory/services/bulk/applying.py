@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import OrgUnit, User
 from audit.services import record_event
@@ -26,17 +28,24 @@ def apply_import(*, actor: User, batch: DirectoryImport, offboard: list[int] = (
     _require_admin(actor)
     batch = DirectoryImport.objects.select_for_update().get(pk=batch.pk)
     if batch.created_by_id != actor.pk:
-        raise NotPermitted("Only the person who uploaded an import applies it.")
+        raise NotPermitted(_("Only the person who uploaded an import applies it."))
     if batch.status != DirectoryImport.Status.PREVIEWED:
-        raise DirectoryError("This import was already applied.")
+        raise DirectoryError(_("This import was already applied."))
     if (timezone.now() - batch.created_at).total_seconds() > PREVIEW_TTL_SECONDS:
-        raise DirectoryError("This preview has expired: upload the files again.")
+        raise DirectoryError(_("This preview has expired: upload the files again."))
     result = preview(batch)
     if not result.ok:
-        raise DirectoryError(f"{result.error_count} row(s) have problems: nothing was imported.")
+        raise DirectoryError(
+            ngettext(
+                "%(count)s row has problems: nothing was imported.",
+                "%(count)s rows have problems: nothing was imported.",
+                result.error_count,
+            )
+            % {"count": result.error_count}
+        )
     absent_ids = {u.pk for u in result.absent}
     if set(offboard) - absent_ids:
-        raise DirectoryError("Only people absent from a full roster can be offboarded here.")
+        raise DirectoryError(_("Only people absent from a full roster can be offboarded here."))
 
     summary = {
         "units_created": [],

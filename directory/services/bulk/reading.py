@@ -6,6 +6,7 @@ import csv
 import io
 
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, OrgUnit, User
 from accounts.validators import is_district_email
@@ -42,7 +43,7 @@ ROLE_ALIASES = {
 
 def _require_admin(actor: User) -> None:
     if not (actor.is_authenticated and actor.is_district_admin):
-        raise NotPermitted("Only district admins set up schools and staff in bulk.")
+        raise NotPermitted(_("Only district admins set up schools and staff in bulk."))
 
 
 # --- reading the files -----------------------------------------------------------------------------------------
@@ -50,20 +51,22 @@ def _require_admin(actor: User) -> None:
 
 def _rows(name: str, data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     if len(data) > MAX_UPLOAD_BYTES:
-        raise DirectoryError(f"{name} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        raise DirectoryError(
+            _("%(file)s is larger than %(size)s MB.") % {"file": name, "size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise DirectoryError(f"{name} is not UTF-8 text (save it as 'CSV UTF-8').") from error
+        raise DirectoryError(_("%(file)s is not UTF-8 text (save it as “CSV UTF-8”).") % {"file": name}) from error
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:
-        raise DirectoryError(f"{name} is empty: the first row must name the columns.")
+        raise DirectoryError(_("%(file)s is empty: the first row must name the columns.") % {"file": name})
     reader.fieldnames = header
     rows = []
     for number, row in enumerate(reader, start=2):
         if number - 1 > MAX_ROWS:
-            raise DirectoryError(f"{name} has more than {MAX_ROWS} rows.")
+            raise DirectoryError(_("%(file)s has more than %(rows)s rows.") % {"file": name, "rows": MAX_ROWS})
         values = {k: (v or "").strip() for k, v in row.items() if k and k.lower() != "password"}
         if any(values.values()):
             rows.append((number, values))
@@ -87,14 +90,14 @@ def read_upload(
     required columns or is too large. Problems of single rows are not refusals: the preview shows them."""
     _require_admin(actor)
     if not units and not staff:
-        raise DirectoryError("Choose a units (orgs.csv) file, a staff (users.csv) file, or both.")
+        raise DirectoryError(_("Choose a units (orgs.csv) file, a staff (users.csv) file, or both."))
     plan = {"units": [], "people": [], "skipped": 0, "warnings": []}
     if units:
         _read_units(plan, *units)
     if staff:
         _read_staff(plan, *staff, roles=roles)
     elif roles:
-        raise DirectoryError("roles.csv goes with a users.csv file.")
+        raise DirectoryError(_("roles.csv goes with a users.csv file."))
     names = ", ".join(f[0] for f in (units, staff, roles) if f)
     return DirectoryImport.objects.create(created_by=actor, file_names=names[:300], full_roster=full_roster, data=plan)
 
@@ -103,7 +106,10 @@ def _read_units(plan: dict, name: str, data: bytes) -> None:
     header, rows = _rows(name, data)
     if "sourcedId" in header:
         if missing := _missing(header, ["sourcedId", "name", "type"]):
-            raise DirectoryError(f"{name} (OneRoster orgs) lacks the columns: {', '.join(missing)}.")
+            raise DirectoryError(
+                _("%(file)s (OneRoster orgs) lacks the columns: %(columns)s.")
+                % {"file": name, "columns": ", ".join(missing)}
+            )
         for line, row in rows:
             if row.get("status", "").lower() == "tobedeleted":
                 plan["skipped"] += 1
@@ -125,7 +131,8 @@ def _read_units(plan: dict, name: str, data: bytes) -> None:
     else:
         if missing := _missing(header, ["code", "name"]):
             raise DirectoryError(
-                f"{name} lacks the columns: {', '.join(missing)} (expected {', '.join(UNIT_COLUMNS)})."
+                _("%(file)s lacks the columns: %(columns)s (expected %(expected)s).")
+                % {"file": name, "columns": ", ".join(missing), "expected": ", ".join(UNIT_COLUMNS)}
             )
         for line, row in rows:
             kind = (row.get("kind") or OrgUnit.Kind.SCHOOL).lower().replace(" ", "_")
@@ -168,7 +175,10 @@ def _read_staff(plan: dict, name: str, data: bytes, *, roles: tuple[str, bytes] 
     people: dict[str, dict] = {}
     if "sourcedId" in header:
         if missing := _missing(header, ["sourcedId", "givenName", "familyName", "email"]):
-            raise DirectoryError(f"{name} (OneRoster users) lacks the columns: {', '.join(missing)}.")
+            raise DirectoryError(
+                _("%(file)s (OneRoster users) lacks the columns: %(columns)s.")
+                % {"file": name, "columns": ", ".join(missing)}
+            )
         role_rows = _read_roles(*roles) if roles else None
         if role_rows is None and "role" not in header:
             plan["warnings"].append(
@@ -211,7 +221,8 @@ def _read_staff(plan: dict, name: str, data: bytes, *, roles: tuple[str, bytes] 
     else:
         if missing := _missing(header, ["email", "unit"]):
             raise DirectoryError(
-                f"{name} lacks the columns: {', '.join(missing)} (expected {', '.join(STAFF_COLUMNS)})."
+                _("%(file)s lacks the columns: %(columns)s (expected %(expected)s).")
+                % {"file": name, "columns": ", ".join(missing), "expected": ", ".join(STAFF_COLUMNS)}
             )
         for line, row in rows:
             role_value = (row.get("role") or "employee").strip().lower()
@@ -235,7 +246,10 @@ def _read_staff(plan: dict, name: str, data: bytes, *, roles: tuple[str, bytes] 
 def _read_roles(name: str, data: bytes) -> dict[str, list[tuple[str, str]]]:
     header, rows = _rows(name, data)
     if missing := _missing(header, ["userSourcedId", "role", "orgSourcedId"]):
-        raise DirectoryError(f"{name} (OneRoster roles) lacks the columns: {', '.join(missing)}.")
+        raise DirectoryError(
+            _("%(file)s (OneRoster roles) lacks the columns: %(columns)s.")
+            % {"file": name, "columns": ", ".join(missing)}
+        )
     roles: dict[str, list[tuple[str, str]]] = {}
     for _line, row in rows:
         if row.get("status", "").lower() == "tobedeleted":
