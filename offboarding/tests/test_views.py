@@ -68,7 +68,7 @@ def test_the_principal_hands_the_departed_persons_request_to_a_colleague_from_th
     assert f">{escape(teacher.display_name)}<" not in detail  # never back to the person who left
     url = reverse("offboarding:reassign_request", args=[item.pk])
     response = client.post(url, {f"item{item.pk}-new_requester": colleague.pk}, follow=True)
-    assert "The request is now Cole League&#x27;s" in response.content.decode()
+    assert "The request is now Cole League’s" in response.content.decode()
     assert AccountRequest.objects.get(pk=pending.pk).requester == colleague
     assert CaseItem.objects.get(pk=item.pk).is_done
 
