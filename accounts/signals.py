@@ -1,4 +1,4 @@
-"""What a change of people means, said once: `membership_lost` and `user_deactivated`.
+"""What a change of people means, said once: `membership_lost`, `user_deactivated` and `approver_gained`.
 
 The apps that follow people (the registry takes access back, §1.4.5; offboarding opens cases) receive
 these two signals instead of each watching the models and working out, again, whether someone left.
@@ -8,7 +8,9 @@ directory sync, a CSV import) counts:
 - a Membership deleted: its unit, or the role it gave, is lost;
 - a Membership changed (`pre_save` remembers unit, role and person, `post_save` compares): the old
   unit, or the old role in it, is lost;
-- a User's `is_active` going from True to False (only when `is_active` is saved).
+- a User's `is_active` going from True to False (only when `is_active` is saved);
+- a Membership created with the approver role, or changed to it (its role or its unit): `approver_gained`
+  (offboarding's handover review).
 
 `QuerySet.update(...)` and `bulk_update` send no signal: change people one by one, as the admin does.
 Receivers run in the order the apps are installed (registry before offboarding).
@@ -24,6 +26,8 @@ from .models import Membership, OrgUnit, User
 membership_lost = Signal()
 # sender=User; kwargs: user.
 user_deactivated = Signal()
+# sender=Membership; kwargs: user, org_unit (a person newly approver of the unit, however it happened).
+approver_gained = Signal()
 
 _WAS_ACTIVE = "_accounts_was_active"
 _WAS = "_accounts_membership_was"
@@ -66,7 +70,14 @@ def _send_lost_on_change(sender, instance, created=False, raw=False, **kwargs):
     before = getattr(instance, _WAS, None)
     if hasattr(instance, _WAS):
         delattr(instance, _WAS)
-    if raw or created or before is None:
+    if raw:
+        return
+    gained = instance.role == Membership.Role.APPROVER and (
+        created or before is None or (before["org_unit_id"], before["role"]) != (instance.org_unit_id, instance.role)
+    )
+    if gained:  # one approver membership per person and unit (a unique constraint): this one is new
+        approver_gained.send(sender=Membership, user=instance.user, org_unit=instance.org_unit)
+    if created or before is None:
         return
     if (before["org_unit_id"], before["role"], before["user_id"]) != (
         instance.org_unit_id,

@@ -34,7 +34,7 @@ from accounts.models import Membership, User
 from audit.services import record_event
 from core.errors import DomainError
 from core.errors import NotPermitted as BaseNotPermitted
-from core.i18n import localized
+from core.i18n import localized, override_for
 from notifications.services import notify
 
 from . import rules
@@ -78,6 +78,7 @@ _CANNOT = {
     "reject": gettext_lazy("You cannot reject “%(title)s”: %(reason)s."),
     "ask for changes on": gettext_lazy("You cannot ask for changes on “%(title)s”: %(reason)s."),
     "withdraw": gettext_lazy("You cannot withdraw “%(title)s”: %(reason)s."),
+    "reassign": gettext_lazy("You cannot reassign “%(title)s”: %(reason)s."),
 }
 _ONLY_REQUESTER = {
     "edit": gettext_lazy("Only the person who wrote this request can edit it."),
@@ -255,9 +256,10 @@ def submit_request(
     Checks every rule of approvals.rules.submission_problems, including one tick per active policy
     version (`acknowledged`, or the ticks saved with the draft when None).
     Side effects: one Acknowledgement row per active statement, with its version and a copy of its
-    wording as the requester read it (kept when already given for the same version, renewed when the
-    wording changed); `language` is the language the form was shown in (the active one when None):
-    the French wording is recorded, with its language, when the requester read it in French (issue 17); one
+    wording as the requester read it (kept when already given by the same person for the same version,
+    renewed when the wording or the person changed); `language` is the language the form was shown in
+    (the active one when None): the French wording is recorded, with its language, when the requester
+    read it in French (issue 17); one
     audit event (request.submitted, with the statement versions); one notification to each person
     who may decide it (the unit's approvers other than the requester, else the district admins).
     """
@@ -305,7 +307,8 @@ def submit_request(
                 statement_language=text_language,
                 acknowledged_by=user,
             )
-        elif ack.statement_version != statement.version:
+        elif ack.statement_version != statement.version or ack.acknowledged_by_id != user.pk:
+            # A new wording, or a new requester (a reassigned request): the person submitting acknowledges.
             Acknowledgement.objects.filter(pk=ack.pk).update(
                 statement_version=statement.version,
                 statement_text=text,
@@ -514,14 +517,7 @@ def withdraw_request_of_departed(*, account_request: AccountRequest | int, user:
     To: withdrawn. Side effects: one audit event (request.withdrawn, with `on_behalf_of`).
     """
     locked = _lock(account_request)
-    if locked.requester_id == user.pk or not is_decider_for(user, locked):
-        raise NotPermitted(_("Only the unit's principal or supervisor can withdraw a departed person's request."))
-    requester = locked.requester
-    if requester.is_active and Membership.objects.filter(user=requester, org_unit_id=locked.org_unit_id).exists():
-        raise WorkflowError(
-            _("%(person)s is still staff of %(unit)s: they withdraw it themselves.")
-            % {"person": requester.short_name, "unit": locked.org_unit}
-        )
+    requester = _departed_requester(locked, user, "withdraw")
     locked = _move(locked, allowed=AccountRequest.WITHDRAWABLE_STATES, to=Status.WITHDRAWN, doing="withdraw")
     record_event(
         actor=user,
@@ -529,6 +525,84 @@ def withdraw_request_of_departed(*, account_request: AccountRequest | int, user:
         target=locked,
         org_unit=locked.org_unit,
         details={"reason": (reason or "").strip()[:500], "on_behalf_of": requester.email},
+    )
+    return locked
+
+
+def _departed_refusals(doing: str) -> tuple[str, str]:
+    """Why `doing` ("withdraw" or "reassign") a departed person's request is refused: not a decider,
+    or the requester has not left (whole sentences per verb, for translation)."""
+    if doing == "withdraw":
+        return (
+            _("Only the unit's principal or supervisor can withdraw a departed person's request."),
+            _("%(person)s is still staff of %(unit)s: they withdraw it themselves."),
+        )
+    return (
+        _("Only the unit's principal or supervisor can reassign a departed person's request."),
+        _("%(person)s is still staff of %(unit)s: they reassign it themselves."),
+    )
+
+
+def _departed_requester(locked: AccountRequest, user: User, doing: str) -> User:
+    """The requester, refused unless they left the unit and `user` decides for it (offboarding, issue 15)."""
+    not_decider, still_staff = _departed_refusals(doing)
+    if locked.requester_id == user.pk or not is_decider_for(user, locked):
+        raise NotPermitted(not_decider)
+    requester = locked.requester
+    if requester.is_active and Membership.objects.filter(user=requester, org_unit_id=locked.org_unit_id).exists():
+        raise WorkflowError(still_staff % {"person": requester.short_name, "unit": locked.org_unit})
+    return requester
+
+
+@transaction.atomic
+def reassign_request_of_departed(
+    *, account_request: AccountRequest | int, user: User, new_requester: User, reason: str = ""
+) -> AccountRequest:
+    """Give a request its requester left open to a colleague of the unit, who carries it on (offboarding,
+    issue 15): the alternative to withdrawing it when the account is still wanted.
+
+    Who: the unit's approvers and district admins (`is_decider_for`, the requester excepted), and only
+    while the requester is no longer active staff of the unit; the new requester is active staff of it.
+    From: draft, submitted or changes_requested. To: draft stays draft; a submitted request goes back to
+    the new requester as changes_requested, since the statements are acknowledged by the person who will
+    run the account (§1.2.3): they tick them and submit it again. Side effects: one audit event
+    (request.reassigned, with `from` and `to`); the new requester is told.
+    """
+    locked = _lock(account_request)
+    previous = _departed_requester(locked, user, "reassign")
+    if not (
+        new_requester.is_active
+        and new_requester.pk != previous.pk
+        and Membership.objects.filter(user=new_requester, org_unit_id=locked.org_unit_id).exists()
+    ):
+        raise WorkflowError(
+            _("%(person)s is not active staff of %(unit)s: choose a colleague.")
+            % {"person": new_requester.short_name, "unit": locked.org_unit}
+        )
+    if locked.status not in AccountRequest.WITHDRAWABLE_STATES:
+        raise _state_refusal(locked, "reassign")
+    reason = (reason or "").strip()[:500]
+    to = Status.DRAFT if locked.status == Status.DRAFT else Status.CHANGES_REQUESTED
+    fields: dict[str, Any] = {"requester": new_requester, "draft_acknowledgements": {}}
+    if to == Status.CHANGES_REQUESTED:
+        with override_for(new_requester):  # the colleague reads it, in their language
+            comment = _("Reassigned from %(person)s, who left: check the request, tick the statements, submit.") % {
+                "person": previous.short_name
+            }
+        fields.update(decided_by=user, decided_at=timezone.now(), decision_comment=comment)
+    locked = _move(locked, allowed=AccountRequest.WITHDRAWABLE_STATES, to=to, doing="reassign", **fields)
+    record_event(
+        actor=user,
+        action="request.reassigned",
+        target=locked,
+        org_unit=locked.org_unit,
+        details={"from": previous.email, "to": new_requester.email, "status": to, "reason": reason},
+    )
+    notify(
+        recipient=new_requester,
+        kind="request.reassigned",
+        context={"request": locked, "previous": previous, "decider": user, "reason": reason},
+        url=reverse("approvals:edit", args=[locked.pk]),
     )
     return locked
 

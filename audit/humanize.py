@@ -127,6 +127,9 @@ ACTIONS: dict[str, Wording] = {
     "request.rejected": Wording(_("Request rejected"), _("{actor} rejected {target}")),
     "request.changes_requested": Wording(_("Changes asked for"), _("{actor} asked for changes to {target}")),
     "request.withdrawn": Wording(_("Request withdrawn"), _("{actor} withdrew {target}")),
+    "request.reassigned": Wording(
+        _("Request reassigned"), _("{actor} handed {target} to a colleague: its requester left the unit")
+    ),
     # The registry (§1.4.5, §1.4.2, §1.2.1.3)
     "registry.registered": Wording(_("Account registered"), _("{actor} registered {target}")),
     "registry.imported": Wording(_("Account imported"), _("{actor} imported {target} from an earlier list")),

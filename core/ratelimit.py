@@ -8,7 +8,7 @@ nothing answers 500.
 """
 
 from django.http import HttpRequest
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 
 
 def over_rate_limit(request: HttpRequest, *, group: str, rate: str, key: str = "ip") -> bool:
@@ -17,3 +17,15 @@ def over_rate_limit(request: HttpRequest, *, group: str, rate: str, key: str = "
     `key` is django-ratelimit's: "ip" (the client address), "user", "user_or_ip", "post:field"...
     """
     return is_ratelimited(request, group=group, key=key, rate=rate, increment=True)
+
+
+def over_failure_limit(request: HttpRequest, *, group: str, rate: str, key: str = "ip") -> bool:
+    """True when `group` already counted `rate`'s number of failures for this client (nothing is counted
+    here): for limits on failed attempts only, with `count_failure` after each failure."""
+    usage = get_usage(request, group=group, key=key, rate=rate, increment=False)
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def count_failure(request: HttpRequest, *, group: str, rate: str, key: str = "ip") -> None:
+    """Count one failed attempt against `rate` for `group` (see `over_failure_limit`)."""
+    get_usage(request, group=group, key=key, rate=rate, increment=True)

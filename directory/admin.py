@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from core.errors import DomainError
@@ -40,11 +41,11 @@ class DirectoryConnectionAdmin(admin.ModelAdmin):
     inlines = [ConnectionTokenInline]
     change_form_template = "directory/admin/connection_change_form.html"
 
-    @admin.display(description="active tokens")
+    @admin.display(description=_("active tokens"))
     def active_tokens(self, obj):
         return obj.tokens.filter(revoked_at__isnull=True).count()
 
-    @admin.display(description="SCIM base URL (tenant URL)")
+    @admin.display(description=_("SCIM base URL (tenant URL)"))
     def scim_base_url(self, obj):
         return self._request.build_absolute_uri(reverse("scim:root")) if hasattr(self, "_request") else "/scim/v2/"
 
@@ -90,7 +91,7 @@ class ConnectionTokenAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     actions = ["revoke"]
 
-    @admin.action(description="Revoke the selected tokens (the directory can no longer use them)")
+    @admin.action(description=_("Revoke the selected tokens (the directory can no longer use them)"))
     def revoke(self, request, queryset):
         if not request.user.is_district_admin:
             raise PermissionDenied
@@ -120,11 +121,11 @@ class DirectoryUserAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     show_full_result_count = False
 
-    @admin.display(boolean=True, description="active")
+    @admin.display(boolean=True, description=_("active"))
     def is_active(self, obj):
         return obj.user.is_active
 
-    @admin.display(description="groups")
+    @admin.display(description=_("groups"))
     def groups_list(self, obj):
         return ", ".join(g.display_name for g in obj.groups.all()) or "-"
 
@@ -148,11 +149,11 @@ class DirectoryGroupAdmin(admin.ModelAdmin):
     readonly_fields = fields
     inlines = [GroupMappingInline]
 
-    @admin.display(description="members")
+    @admin.display(description=_("members"))
     def member_count(self, obj):
         return obj.members.count()
 
-    @admin.display(description="mapped to")
+    @admin.display(description=_("mapped to"))
     def mapped_to(self, obj):
         return (
             "; ".join(f"{m.get_role_display()} of {m.org_unit}" for m in obj.mappings.select_related("org_unit")) or "-"
@@ -197,6 +198,6 @@ class DirectoryImportAdmin(ReadOnlyAdmin):
     exclude = ["data"]
     readonly_fields = ["created_by", "created_at", "status", "file_names", "full_roster", "summary", "applied_at"]
 
-    @admin.display(description="preview")
+    @admin.display(description=_("preview"))
     def page(self, obj):
-        return format_html('<a href="{}">open</a>', reverse("directory:import_preview", args=[obj.pk]))
+        return format_html(_('<a href="{}">open</a>'), reverse("directory:import_preview", args=[obj.pk]))

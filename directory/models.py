@@ -17,28 +17,31 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, OrgUnit
 
 
 class DirectoryConnection(models.Model):
     class Provider(models.TextChoices):
-        ENTRA = "entra", "Microsoft Entra ID"
+        ENTRA = "entra", _("Microsoft Entra ID")
         OKTA = "okta", "Okta"
-        GOOGLE = "google", "Google Workspace"
-        OTHER = "other", "Other SCIM 2.0 client"
+        GOOGLE = "google", _("Google Workspace")
+        OTHER = "other", _("Other SCIM 2.0 client")
 
-    name = models.CharField(max_length=100, unique=True, help_text="e.g. 'Entra ID (staff)'. Named in the audit trail.")
+    name = models.CharField(
+        max_length=100, unique=True, help_text=_("e.g. 'Entra ID (staff)'. Named in the audit trail.")
+    )
     provider = models.CharField(max_length=20, choices=Provider.choices, default=Provider.ENTRA)
     is_active = models.BooleanField(
-        "active", default=True, help_text="An inactive connection's tokens are refused (provisioning paused)."
+        _("active"), default=True, help_text=_("An inactive connection's tokens are refused (provisioning paused).")
     )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "directory connection"
+        verbose_name = _("directory connection")
 
     def __str__(self):
         return self.name
@@ -48,7 +51,7 @@ class ConnectionToken(models.Model):
     """A bearer token of a connection. Only its hash is stored; `prefix` tells tokens apart in lists."""
 
     connection = models.ForeignKey(DirectoryConnection, on_delete=models.CASCADE, related_name="tokens")
-    prefix = models.CharField(max_length=12, help_text="The token's first characters, to recognise it.")
+    prefix = models.CharField(max_length=12, help_text=_("The token's first characters, to recognise it."))
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -62,7 +65,7 @@ class ConnectionToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "connection token"
+        verbose_name = _("connection token")
 
     def __str__(self):
         state = "revoked" if self.revoked_at else "active"
@@ -78,17 +81,17 @@ class DirectoryUser(models.Model):
 
     connection = models.ForeignKey(DirectoryConnection, on_delete=models.PROTECT, related_name="users")
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="directory_record")
-    scim_id = models.UUIDField("SCIM id", default=uuid.uuid4, unique=True, editable=False)
-    external_id = models.CharField("external id", max_length=255, blank=True)
+    scim_id = models.UUIDField(_("SCIM id"), default=uuid.uuid4, unique=True, editable=False)
+    external_id = models.CharField(_("external id"), max_length=255, blank=True)
     employee_number = models.CharField(max_length=100, blank=True)
     display_name = models.CharField(max_length=255, blank=True)
-    emails = models.JSONField(default=list, blank=True, help_text="The e-mail addresses the directory sent.")
+    emails = models.JSONField(default=list, blank=True, help_text=_("The e-mail addresses the directory sent."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["user__email"]
-        verbose_name = "directory user"
+        verbose_name = _("directory user")
         constraints = [
             models.UniqueConstraint(
                 fields=["connection", "external_id"],
@@ -105,16 +108,16 @@ class DirectoryGroup(models.Model):
     """The SCIM Group resource: a directory group, mapped to units' staff or approvers by GroupMapping."""
 
     connection = models.ForeignKey(DirectoryConnection, on_delete=models.PROTECT, related_name="groups")
-    scim_id = models.UUIDField("SCIM id", default=uuid.uuid4, unique=True, editable=False)
+    scim_id = models.UUIDField(_("SCIM id"), default=uuid.uuid4, unique=True, editable=False)
     display_name = models.CharField(max_length=255)
-    external_id = models.CharField("external id", max_length=255, blank=True)
+    external_id = models.CharField(_("external id"), max_length=255, blank=True)
     members = models.ManyToManyField(DirectoryUser, blank=True, related_name="groups")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["display_name"]
-        verbose_name = "directory group"
+        verbose_name = _("directory group")
         constraints = [
             models.UniqueConstraint(fields=["connection", "display_name"], name="directory_group_name_unique"),
         ]
@@ -132,13 +135,13 @@ class GroupMapping(models.Model):
         max_length=20,
         choices=Membership.Role.choices,
         default=Membership.Role.EMPLOYEE,
-        help_text="Approvers decide requests and keep the unit's registry (AP 1311 §1.4.5, §1.4.6).",
+        help_text=_("Approvers decide requests and keep the unit's registry (AP 1311 §1.4.5, §1.4.6)."),
     )
-    title = models.CharField(max_length=100, blank=True, help_text="Title given to new memberships, e.g. Teacher.")
+    title = models.CharField(max_length=100, blank=True, help_text=_("Title given to new memberships, e.g. Teacher."))
 
     class Meta:
         ordering = ["org_unit__name", "role"]
-        verbose_name = "group mapping"
+        verbose_name = _("group mapping")
         constraints = [models.UniqueConstraint(fields=["group", "org_unit", "role"], name="group_mapping_unique")]
 
     def __str__(self):
@@ -155,7 +158,7 @@ class ManagedMembership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "managed membership"
+        verbose_name = _("managed membership")
 
     def __str__(self):
         return f"{self.membership} (by {self.connection or 'bulk import'})"
@@ -168,7 +171,7 @@ class ExternalOrg(models.Model):
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        verbose_name = "OneRoster org"
+        verbose_name = _("OneRoster org")
 
     def __str__(self):
         return f"{self.sourced_id} → {self.org_unit}"
@@ -178,23 +181,23 @@ class DirectoryImport(models.Model):
     """A bulk set-up upload: its checked plan is kept from the preview until it is applied (once)."""
 
     class Status(models.TextChoices):
-        PREVIEWED = "previewed", "Previewed"
-        APPLIED = "applied", "Applied"
+        PREVIEWED = "previewed", _("Previewed")
+        APPLIED = "applied", _("Applied")
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
     file_names = models.CharField(max_length=300, blank=True)
     full_roster = models.BooleanField(
-        default=False, help_text="The staff file lists everyone: people absent from it may be offboarded."
+        default=False, help_text=_("The staff file lists everyone: people absent from it may be offboarded.")
     )
-    data = models.JSONField(default=dict, help_text="The parsed rows (never a password column).")
+    data = models.JSONField(default=dict, help_text=_("The parsed rows (never a password column)."))
     summary = models.JSONField(default=dict, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "directory import"
+        verbose_name = _("directory import")
 
     def __str__(self):
         return f"Import {self.pk} of {self.created_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.converters import is_valid_id
@@ -63,7 +64,10 @@ def import_apply(request, pk: int):
         return redirect("directory:import_preview", pk=batch.pk)
     messages.success(
         request,
-        f"Imported: {counts['units_created']} units created, {counts['people_created']} people created, "
-        f"{counts['people_updated']} updated, {counts['offboarded']} offboarded.",
+        _(
+            "Imported: %(units_created)s units created, %(people_created)s people created, "
+            "%(people_updated)s updated, %(offboarded)s offboarded."
+        )
+        % counts,
     )
     return redirect("directory:import_preview", pk=batch.pk)

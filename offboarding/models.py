@@ -10,13 +10,14 @@ item. At most one open case per person and unit.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class OffboardingCase(models.Model):
     class Trigger(models.TextChoices):
-        DEACTIVATED = "deactivated", "Account deactivated"
-        LEFT_UNIT = "left_unit", "Left the unit"
-        LOST_APPROVER_ROLE = "lost_approver_role", "No longer approver"
+        DEACTIVATED = "deactivated", _("Account deactivated")
+        LEFT_UNIT = "left_unit", _("Left the unit")
+        LOST_APPROVER_ROLE = "lost_approver_role", _("No longer approver")
 
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="offboarding_cases")
     org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="offboarding_cases")
@@ -43,9 +44,9 @@ class OffboardingCase(models.Model):
 
 class CaseItem(models.Model):
     class Kind(models.TextChoices):
-        NEW_OWNER = "new_owner", "Needs a new owner"
-        NEW_PASSWORD = "new_password", "Needs a new password"
-        PENDING_REQUEST = "pending_request", "Request still open"
+        NEW_OWNER = "new_owner", _("Needs a new owner")
+        NEW_PASSWORD = "new_password", _("Needs a new password")
+        PENDING_REQUEST = "pending_request", _("Request still open")
 
     case = models.ForeignKey(OffboardingCase, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -59,7 +60,7 @@ class CaseItem(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    done_how = models.CharField(max_length=60, blank=True, help_text="The audit action that did the work.")
+    done_how = models.CharField(max_length=60, blank=True, help_text=_("The audit action that did the work."))
 
     class Meta:
         ordering = ["kind", "id"]
@@ -96,7 +97,7 @@ class AccessReview(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="handover_reviews",
-        help_text="The new approver a handover review was started for.",
+        help_text=_("The new approver a handover review was started for."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -120,7 +121,9 @@ class ReviewItem(models.Model):
     still_in_use = models.BooleanField(null=True)
     owner_right = models.BooleanField(null=True)
     co_admins_right = models.BooleanField(null=True)
-    password_current = models.BooleanField(null=True, help_text="Changed since the last review, or no change needed.")
+    password_current = models.BooleanField(
+        null=True, help_text=_("Changed since the last review, or no change needed.")
+    )
 
     class Meta:
         ordering = ["org_unit__name", "entry__handle", "id"]

@@ -7,17 +7,26 @@ flagged. Items close on the audit event of the service that did
 the work (`audit.signals.event_recorded`, inside that service's transaction).
 """
 
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from accounts.models import Membership, OrgUnit
-from accounts.signals import membership_lost, user_deactivated
+from accounts.signals import approver_gained, membership_lost, user_deactivated
 from audit.models import AuditEvent
 from audit.signals import event_recorded
+from registry.hooks import access_withdrawn
 
 from . import services
 
 Trigger = services.OffboardingCase.Trigger
+
+
+@receiver(access_withdrawn, dispatch_uid="offboarding_open_on_access_withdrawn")
+def open_when_access_withdrawn(sender, user, org_unit, rows, **kwargs) -> bool:
+    """The registry just flagged the person's accounts of a unit: open the case now, and tell the approvers
+    once, about both (True: the registry sends nothing). The departure's own receivers below find the case
+    open and add only what is still missing (e.g. requests)."""
+    case = services.open_case(person=user, org_unit=org_unit, trigger=rows[0]["trigger"], withdrawn=rows)
+    return bool(case is not None and case.told)
 
 
 @receiver(user_deactivated, dispatch_uid="offboarding_open_on_deactivation")
@@ -47,9 +56,8 @@ def close_items_when_work_done(sender, event, **kwargs):
         services.complete_items(event=event)
 
 
-@receiver(post_save, sender=Membership, dispatch_uid="offboarding_handover_review")
-def handover_review_for_a_new_approver(sender, instance, created=False, raw=False, **kwargs):
-    """Principal handover (issue 15): a new approver membership starts a review of the unit's registry."""
-    if raw or not created or instance.role != Membership.Role.APPROVER:
-        return
-    services.start_handover_review(approver=instance.user, org_unit=instance.org_unit)
+@receiver(approver_gained, dispatch_uid="offboarding_handover_review")
+def handover_review_for_a_new_approver(sender, user, org_unit, **kwargs):
+    """Principal handover (issue 15): a new approver of a unit, by a new membership or a role changed to
+    approver (the admin, a SCIM group), gets a review of the unit's registry."""
+    services.start_handover_review(approver=user, org_unit=org_unit)

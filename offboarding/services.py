@@ -4,7 +4,8 @@
   deactivated (after the registry's `withdraw_access` has flagged the accounts).
 - `complete_items`: called when an audit event says the work of some items was done (an ownership
   transfer, new login details, a removed account, a withdrawn or decided request).
-- `withdraw_request_of_departed`: the approvers' way to close a request the person left open.
+- `withdraw_request_of_departed`, `reassign_request_of_departed`: the approvers' two ways to close a request
+  the person left open (withdraw it, or hand it to a colleague of the unit who carries it on).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, OrgUnit, User
 from approvals import services as approvals
@@ -64,14 +66,18 @@ def _wanted_items(person: User, unit: OrgUnit, since) -> list[tuple[str, Registr
 
 
 @transaction.atomic
-def open_case(*, person: User, org_unit: OrgUnit, trigger: str, actor: User | None = None) -> OffboardingCase | None:
+def open_case(
+    *, person: User, org_unit: OrgUnit, trigger: str, actor: User | None = None, withdrawn: list[dict] | None = None
+) -> OffboardingCase | None:
     """Open (or add to) the one open case of `person` leaving `org_unit`.
 
     Called by the portal itself after a departure; safe to call again for a second trigger of the same
     departure: the open case is reused and only new items are added (no second case). Nothing to do
     (no flagged account, no open request) opens no case. Side effects: one audit event
     (`offboarding.case_opened`, or `offboarding.case_extended` when items were added to the open case);
-    the unit's other approvers (else the district admins) are told when a case opens.
+    the unit's other approvers (else the district admins) are told when a case opens, in one message that
+    also lists what the registry already changed (`withdrawn`: the rows of `registry.withdraw_access`,
+    which then sends nothing itself; issue 15). `case.told` says whether this call told them.
     """
     # Lock the person's row: two triggers of one departure in parallel wait for each other here.
     User.objects.select_for_update().filter(pk=person.pk).first()
@@ -94,6 +100,7 @@ def open_case(*, person: User, org_unit: OrgUnit, trigger: str, actor: User | No
         for kind, entry, req in wanted
         if (kind, entry.pk if entry else None, req.pk if req else None) not in have
     ]
+    case.told = False
     if not created and not added:
         return case
     record_event(
@@ -108,9 +115,10 @@ def open_case(*, person: User, org_unit: OrgUnit, trigger: str, actor: User | No
             notify(
                 recipient=recipient,
                 kind="offboarding.case_opened",
-                context={"case": case, "items": added},
+                context={"case": case, "items": added, "rows": withdrawn or []},
                 url=_case_url(case),
             )
+        case.told = True
     return case
 
 
@@ -119,6 +127,7 @@ _CLOSES = {
     "registry.credentials_updated": ("entry", [Kind.NEW_PASSWORD]),
     "registry.removed": ("entry", [Kind.NEW_OWNER, Kind.NEW_PASSWORD]),
     "request.withdrawn": ("request", [Kind.PENDING_REQUEST]),
+    "request.reassigned": ("request", [Kind.PENDING_REQUEST]),
     "request.rejected": ("request", [Kind.PENDING_REQUEST]),
     "request.approved": ("request", [Kind.PENDING_REQUEST]),
 }
@@ -181,11 +190,30 @@ def withdraw_request_of_departed(*, actor: User, item: CaseItem, reason: str = "
     """
     item = CaseItem.objects.select_for_update(of=("self",)).select_related("case", "account_request").get(pk=item.pk)
     if not selectors.can_work_on(actor, item.case):
-        raise OffboardingError("Only the unit's principal or supervisor can work on this case.")
+        raise OffboardingError(_("Only the unit's principal or supervisor can work on this case."))
     if item.kind != Kind.PENDING_REQUEST or item.is_done:
-        raise OffboardingError("This item has nothing left to withdraw.")
+        raise OffboardingError(_("This item has nothing left to withdraw."))
     approvals.withdraw_request_of_departed(
         account_request=item.account_request, user=actor, reason=reason or "The requester left the unit."
+    )
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def reassign_request_of_departed(*, actor: User, item: CaseItem, new_requester: User, reason: str = "") -> CaseItem:
+    """Hand a request the departed person left open to a colleague of the unit (through approvals' service,
+    which checks the colleague, moves the request and audits it: `request.reassigned`).
+
+    Who: the unit's approvers and district admins. The item closes by the request's own audit event.
+    """
+    item = CaseItem.objects.select_for_update(of=("self",)).select_related("case", "account_request").get(pk=item.pk)
+    if not selectors.can_work_on(actor, item.case):
+        raise OffboardingError(_("Only the unit's principal or supervisor can work on this case."))
+    if item.kind != Kind.PENDING_REQUEST or item.is_done:
+        raise OffboardingError(_("This item has no request left to hand over."))
+    approvals.reassign_request_of_departed(
+        account_request=item.account_request, user=actor, new_requester=new_requester, reason=reason
     )
     item.refresh_from_db()
     return item
@@ -209,12 +237,12 @@ def start_review(*, actor: User, title: str, due_on, org_units) -> AccessReview:
     Who: district admins. Side effects: one audit event; each unit's approvers (else the admins) are told.
     """
     if not (actor.is_active and actor.is_district_admin):
-        raise NotPermitted("Only district admins start access reviews.")
+        raise NotPermitted(_("Only district admins start access reviews."))
     if due_on <= timezone.localdate():
-        raise OffboardingError("The due date must be after today.")
+        raise OffboardingError(_("The due date must be after today."))
     units = list(org_units)
     if not units:
-        raise OffboardingError("Choose at least one unit.")
+        raise OffboardingError(_("Choose at least one unit."))
     review = AccessReview.objects.create(
         title=(title or "").strip()[:120] or "Access review", due_on=due_on, started_by=actor
     )
@@ -286,7 +314,7 @@ def answer_review_item(
         ReviewItem.objects.select_for_update(of=("self",)).select_related("review", "org_unit", "entry").get(pk=item.pk)
     )
     if not selectors.can_answer(actor, item):
-        raise NotPermitted("Only the unit's principal or supervisor answers for its accounts.")
+        raise NotPermitted(_("Only the unit's principal or supervisor answers for its accounts."))
     answers = {
         "still_in_use": still_in_use,
         "owner_right": owner_right,

@@ -7,13 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import units_approved_by
 from core.errors import DomainError
 
 from . import selectors, services
-from .forms import AnswerForm, StartReviewForm
+from .forms import AnswerForm, ReassignForm, StartReviewForm
 from .models import CaseItem
 
 
@@ -32,11 +34,17 @@ def case_list(request):
 def case_detail(request, pk: int):
     case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
     items = case.items.select_related("entry__platform", "account_request", "done_by")
-    return render(
-        request,
-        "offboarding/detail.html",
-        {"case": case, "items": items, "can_work": selectors.can_work_on(request.user, case)},
-    )
+    can_work = selectors.can_work_on(request.user, case)
+    rows = [
+        (
+            item,
+            ReassignForm(case=case, prefix=f"item{item.pk}")
+            if can_work and item.kind == CaseItem.Kind.PENDING_REQUEST and not item.is_done
+            else None,
+        )
+        for item in items
+    ]
+    return render(request, "offboarding/detail.html", {"case": case, "rows": rows, "can_work": can_work})
 
 
 @login_required
@@ -52,7 +60,31 @@ def withdraw_request(request, pk: int):
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "The request is withdrawn.")
+        messages.success(request, _("The request is withdrawn."))
+    return redirect("offboarding:detail", pk=item.case_id)
+
+
+@login_required
+@require_POST
+def reassign_request(request, pk: int):
+    item = get_object_or_404(
+        CaseItem.objects.filter(case__in=selectors.cases_visible_to(request.user)).select_related("case"), pk=pk
+    )
+    if not selectors.can_work_on(request.user, item.case):
+        raise PermissionDenied("This case is closed or not yours to work on.")
+    form = ReassignForm(request.POST, case=item.case, prefix=f"item{item.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Choose a colleague of the unit to hand the request to."))
+        return redirect("offboarding:detail", pk=item.case_id)
+    new_requester = form.cleaned_data["new_requester"]
+    try:
+        services.reassign_request_of_departed(actor=request.user, item=item, new_requester=new_requester)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("The request is now %(name)s’s; they have been told.") % {"name": new_requester.short_name}
+        )
     return redirect("offboarding:detail", pk=item.case_id)
 
 
@@ -74,7 +106,15 @@ def review_list(request):
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, f"{review} is started: {review.items.count()} accounts to confirm.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(review)s is started: %(count)s account to confirm.",
+                        "%(review)s is started: %(count)s accounts to confirm.",
+                        review.items.count(),
+                    )
+                    % {"review": review, "count": review.items.count()},
+                )
                 return redirect("offboarding:review", pk=review.pk)
     reviews = selectors.reviews_visible_to(user).order_by("-created_at")
     page = Paginator(reviews, 50).get_page(request.GET.get("page"))
@@ -101,12 +141,12 @@ def answer(request, pk: int):
     item = get_object_or_404(selectors.review_items_visible_to(request.user), pk=pk)
     form = AnswerForm(request.POST, prefix=str(item.pk))
     if not form.is_valid():  # pragma: no cover - booleans are always valid
-        messages.error(request, "That answer could not be read.")
+        messages.error(request, _("That answer could not be read."))
         return redirect("offboarding:review", pk=item.review_id)
     try:
         services.answer_review_item(actor=request.user, item=item, **form.cleaned_data)
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Answer recorded for {item.entry}.")
+        messages.success(request, _("Answer recorded for %(account)s.") % {"account": item.entry})
     return redirect("offboarding:review", pk=item.review_id)

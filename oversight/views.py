@@ -146,23 +146,46 @@ def compliance_report(request, code: str):
     )
 
 
+REVIEW_COLUMNS = ["access_review", "access_reviewed_at", "access_reviewed_by", "access_review_not_confirmed"]
+_REVIEW_ANSWERS = ("still_in_use", "owner_right", "co_admins_right", "password_current")
+
+
+def _review_cells(item) -> list[str]:
+    """The latest access-review answer for one account (machine-readable: codes, ISO time); empty cells
+    when no review has answered for it yet."""
+    if item is None:
+        return ["", "", "", ""]
+    not_confirmed = " ".join(name for name in _REVIEW_ANSWERS if not getattr(item, name))
+    return [
+        safe_csv_cell(item.review.title),
+        timezone.localtime(item.answered_at).isoformat(timespec="minutes"),
+        safe_csv_cell(item.answered_by.email if item.answered_by else ""),
+        not_confirmed or "none",
+    ]
+
+
 @login_required
 def compliance_report_csv(request, code: str):
     unit = unit_for_report(request.user, code)
     rows = unit_compliance(unit)
+    # Issue 15, evidence for §1.4.5 and §1.2.1.3: each account's latest access-review answer, in one query.
+    latest_review = {}
+    for item in review_evidence(unit):
+        latest_review.setdefault(item.entry_id, item)
 
     def write(writer):
         # Headers are machine-readable: English whatever the downloader's language; `status` stays a code.
         # The verdicts and their notes are words, in the downloader's language (issue 17).
         with translation.override("en-ca"):
             headers = [f"§{c} {label}" for c, label in CLAUSES]
-        writer.writerow(["account", "platform", "owner", "status", *headers])
+        writer.writerow(["account", "platform", "owner", "status", *headers, *REVIEW_COLUMNS])
         yes, no = gettext("yes"), gettext("NO")
         for row in rows:
             e = row["entry"]
             writer.writerow(
                 [safe_csv_cell(x) for x in (e.display_name, e.platform.name, e.owner.email, e.status)]
                 + [(yes if v.ok else no) + f" ({safe_csv_cell(v.note)})" for v in row["verdicts"]]
+                + _review_cells(latest_review.get(e.pk))
             )
         record_event(actor=request.user, action="compliance.exported", org_unit=unit, details={"rows": len(rows)})
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -52,6 +53,15 @@ def _entry(request, pk: int) -> RegistryEntry:
 def _require(allowed: bool, message: str = "") -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+def _back_to(request, entry: RegistryEntry):
+    """Where a page reached from elsewhere (an offboarding case: `?next=`) returns after the work: that
+    local path, never an outside site or a bare word redirect() would take for a URL name; else the account."""
+    target = request.GET.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("registry:detail", pk=entry.pk)
 
 
 # --- lists -----------------------------------------------------------------------------------------------------
@@ -191,7 +201,7 @@ def credentials(request, pk: int):
             messages.success(
                 request, _("Password recorded (encrypted).") if data.get("password") else _("Login details updated.")
             )
-            return redirect("registry:detail", pk=entry.pk)
+            return _back_to(request, entry)
     return render(request, "registry/credentials.html", {"form": form, "entry": entry})
 
 
@@ -300,7 +310,7 @@ def transfer(request, pk: int):
                 _("%(name)s now owns %(entry)s. Ask them to record a new password.")
                 % {"name": form.cleaned_data["new_owner"].short_name, "entry": entry},
             )
-            return redirect("registry:detail", pk=entry.pk)
+            return _back_to(request, entry)
     return render(request, "registry/transfer.html", {"form": form, "entry": entry})
 
 

@@ -14,9 +14,11 @@ from scim2_models import (
     ETag,
     Filter,
     Group,
+    Mutability,
     Pagination,
     Patch,
     ResourceType,
+    Schema,
     ScimProvider,
     ServiceProviderConfig,
     Sort,
@@ -33,8 +35,56 @@ from ..services import tokens
 from .storage import PortalStorage
 
 MAX_RESULTS = 200
+# SCIM protocol text, read by identity providers: English by design (not translated).
+SCHEME_DESCRIPTION = "A token a district admin issues for one directory connection in the portal's admin."
 
 logger = logging.getLogger(__name__)
+
+
+# What the portal reads and returns of each schema (directory/scim/storage.py: `_person`, `user_resource`,
+# `group_resource`), announced on /Schemas instead of RFC 7643's full User: an identity provider (or
+# scim2-tester) then sends no PATCH on attributes the portal would drop. {attribute: sub-attributes};
+# the sub-attributes the portal derives and never reads are read-only.
+SUPPORTED_ATTRIBUTES: dict[str, dict[str, set[str]]] = {
+    str(User.__schema__): {
+        "userName": set(),
+        "name": {"givenName", "familyName", "formatted"},
+        "displayName": set(),
+        "active": set(),
+        "emails": {"value", "type", "primary"},
+        "groups": {"value", "$ref", "display"},
+    },
+    str(EnterpriseUser.__schema__): {"employeeNumber": set()},
+    str(Group.__schema__): {"displayName": set(), "members": {"value", "$ref", "type", "display"}},
+}
+READ_ONLY = {
+    (str(User.__schema__), "name", "formatted"),  # made of givenName and familyName
+    (str(Group.__schema__), "members", "display"),  # the member's e-mail, from their record
+}
+
+
+def supported_schema(model) -> Schema:
+    """`model`'s RFC 7643 schema cut down to SUPPORTED_ATTRIBUTES, with the mutability the portal implements."""
+    schema = model.to_schema()
+    wanted = SUPPORTED_ATTRIBUTES[str(schema.id)]
+    attributes = []
+    for attribute in schema.attributes or []:
+        if attribute.name not in wanted:
+            continue
+        subs = [s for s in attribute.sub_attributes or [] if s.name in wanted[attribute.name]]
+        for sub_attribute in subs:
+            if (str(schema.id), attribute.name, sub_attribute.name) in READ_ONLY:
+                sub_attribute.mutability = Mutability.read_only
+        attribute.sub_attributes = subs or None
+        attributes.append(attribute)
+    schema.attributes = attributes
+    return schema
+
+
+class PortalProvider(ScimProvider):
+    @property
+    def schemas(self) -> tuple[Schema, ...]:
+        return tuple(supported_schema(model) for model in self.models)
 
 
 @lru_cache(maxsize=1)
@@ -51,12 +101,12 @@ def provider() -> ScimProvider:
             AuthenticationScheme(
                 type=AuthenticationScheme.Type.oauthbearertoken,
                 name="Bearer token",
-                description="A token a district admin issues for one directory connection in the portal's admin.",
+                description=SCHEME_DESCRIPTION,
                 primary=True,
             )
         ],
     )
-    return ScimProvider(
+    return PortalProvider(
         models=[User, EnterpriseUser, Group],
         resource_types=[ResourceType.from_resource(User[EnterpriseUser]), ResourceType.from_resource(Group)],
         config=config,

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
 from accounts.validators import district_domains_text, is_district_email
@@ -57,8 +58,8 @@ def district_email(value: str, *, attribute: str = "userName") -> str:
     email = (value or "").strip().lower()
     if not is_district_email(email):
         raise DirectoryError(
-            f"{attribute} must be a district e-mail address ({district_domains_text()}); "
-            f"{value!r} is not one (AP 1311 §1.1.1).",
+            _("%(attribute)s must be a district e-mail address (%(domains)s); %(value)s is not one (AP 1311 §1.1.1).")
+            % {"attribute": attribute, "domains": district_domains_text(), "value": repr(value)},
             problems={attribute: "not a district address"},
         )
     return email
@@ -82,7 +83,9 @@ def provision_user(*, connection: DirectoryConnection, person: Person) -> Direct
     adopted = user is not None
     if adopted:
         if DirectoryUser.objects.filter(user=user).exists():
-            raise DirectoryError(f"{email} is already provisioned by a directory connection.", kind="conflict")
+            raise DirectoryError(
+                _("%(email)s is already provisioned by a directory connection.") % {"email": email}, kind="conflict"
+            )
         before = _user_state(user)
     else:
         # No password: people the directory creates sign in through single sign-on.
@@ -121,7 +124,9 @@ def update_user(*, connection: DirectoryConnection, record: DirectoryUser, perso
     user = User.objects.select_for_update().get(pk=record.user_id)
     email = district_email(person.email)
     if email != user.email and User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
-        raise DirectoryError(f"{email} belongs to another person in the portal.", kind="conflict")
+        raise DirectoryError(
+            _("%(email)s belongs to another person in the portal.") % {"email": email}, kind="conflict"
+        )
     if person.external_id != record.external_id:
         _check_external_id(connection, person.external_id, exclude=record.pk)
     before = {**_user_state(user), **_record_state(record)}
@@ -156,7 +161,7 @@ def remove_user(*, connection: DirectoryConnection, record: DirectoryUser) -> No
     user = User.objects.select_for_update().get(pk=record.user_id)
     groups = [g.display_name for g in record.groups.all()]
     record.groups.clear()
-    _, removed = _sync_memberships(user, connection=connection, wanted={})
+    removed = _sync_memberships(user, connection=connection, wanted={})[1]
     if user.is_active:
         user.is_active = False
         user.save()
@@ -261,7 +266,7 @@ def apply_group_mappings(*, actor: User, group: DirectoryGroup) -> dict:
     """After a district admin changed a group's mappings in the admin: every member's memberships
     follow the new mappings. Only district admins. One event: `directory.mappings_applied`."""
     if not (actor.is_authenticated and actor.is_district_admin):
-        raise NotPermitted("Only district admins map directory groups to units.")
+        raise NotPermitted(_("Only district admins map directory groups to units."))
     group = DirectoryGroup.objects.select_for_update().get(pk=group.pk)
     changes = _resync(group.connection, list(group.members.select_related("user")))
     record_event(
@@ -310,12 +315,14 @@ def offboard_user(*, actor: User, user: User, reason: str) -> None:
     """Deactivate a person who left (absent from a full staff import). District admins only; people a
     directory connection manages are left to that directory. One event: `directory.user_offboarded`."""
     if not (actor.is_authenticated and actor.is_district_admin):
-        raise NotPermitted("Only district admins offboard people.")
+        raise NotPermitted(_("Only district admins offboard people."))
     user = User.objects.select_for_update().get(pk=user.pk)
     if DirectoryUser.objects.filter(user=user).exists():
-        raise DirectoryError(f"{user.email} is managed by a directory connection: offboard them there.")
+        raise DirectoryError(
+            _("%(email)s is managed by a directory connection: offboard them there.") % {"email": user.email}
+        )
     if user.pk == actor.pk:
-        raise DirectoryError("You cannot offboard yourself.")
+        raise DirectoryError(_("You cannot offboard yourself."))
     if not user.is_active:
         return
     user.is_active = False
@@ -367,25 +374,27 @@ def _check_external_id(connection: DirectoryConnection, external_id: str, *, exc
     if exclude is not None:
         taken = taken.exclude(pk=exclude)
     if taken.exists():
-        raise DirectoryError(f"externalId {external_id!r} is already used by another user.", kind="conflict")
+        raise DirectoryError(
+            _("externalId %(id)s is already used by another user.") % {"id": repr(external_id)}, kind="conflict"
+        )
 
 
 def _group_name(connection: DirectoryConnection, display_name: str, *, exclude: int | None = None) -> str:
     name = (display_name or "").strip()
     if not name:
-        raise DirectoryError("A group needs a displayName.", problems={"displayName": "required"})
+        raise DirectoryError(_("A group needs a displayName."), problems={"displayName": "required"})
     taken = DirectoryGroup.objects.filter(connection=connection, display_name__iexact=name)
     if exclude is not None:
         taken = taken.exclude(pk=exclude)
     if taken.exists():
-        raise DirectoryError(f"A group named {name!r} already exists.", kind="conflict")
+        raise DirectoryError(_("A group named %(name)s already exists.") % {"name": repr(name)}, kind="conflict")
     return name[:255]
 
 
 def _own_members(connection: DirectoryConnection, members: Iterable[DirectoryUser]) -> list[DirectoryUser]:
     members = list(members)
     if any(m.connection_id != connection.pk for m in members):
-        raise DirectoryError("A group's members must be users of the same connection.", kind="not_found")
+        raise DirectoryError(_("A group's members must be users of the same connection."), kind="not_found")
     return members
 
 

@@ -12,6 +12,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import record_event
@@ -30,7 +31,7 @@ def hash_token(plaintext: str) -> str:
 
 def _require_admin(actor: User) -> None:
     if not (actor.is_authenticated and actor.is_district_admin):
-        raise NotPermitted("Only district admins manage directory connections.")
+        raise NotPermitted(_("Only district admins manage directory connections."))
 
 
 @transaction.atomic
@@ -62,7 +63,7 @@ def revoke_token(*, actor: User, token: ConnectionToken) -> ConnectionToken:
     _require_admin(actor)
     token = ConnectionToken.objects.select_for_update().select_related("connection").get(pk=token.pk)
     if token.revoked_at is not None:
-        raise DirectoryError(f"Token {token.prefix}… was already revoked.")
+        raise DirectoryError(_("Token %(prefix)s… was already revoked.") % {"prefix": token.prefix})
     token.revoked_at = timezone.now()
     token.revoked_by = actor
     token.save(update_fields=["revoked_at", "revoked_by"])

@@ -253,3 +253,50 @@ def test_a_password_sent_by_the_directory_is_never_stored(scim):
 def test_users_made_by_hand_are_not_listed_until_the_directory_adopts_them(scim):
     UserFactory(email="by.hand@sd.example")
     assert scim("GET", 'Users?filter=userName eq "by.hand@sd.example"').json_body["totalResults"] == 0
+
+
+# --- What /Schemas announces, and failed tokens (issue 15) -------------------------------------------------
+
+
+def test_the_schemas_announce_only_the_attributes_the_portal_supports(scim):
+    """scim2-tester PATCHes every announced attribute: the full RFC 7643 User would invite nickName,
+    phoneNumbers... which the portal drops."""
+    resources = {r["id"]: r for r in scim("GET", "Schemas").json_body["Resources"]}
+    user = {a["name"]: a for a in resources[USER_SCHEMA]["attributes"]}
+    assert set(user) == {"userName", "name", "displayName", "active", "emails", "groups"}
+    assert {s["name"] for s in user["name"]["subAttributes"]} == {"givenName", "familyName", "formatted"}
+    formatted = next(s for s in user["name"]["subAttributes"] if s["name"] == "formatted")
+    assert formatted["mutability"] == "readOnly"  # derived from the given and family names
+    assert {s["name"] for s in user["emails"]["subAttributes"]} == {"value", "type", "primary"}
+    assert user["groups"]["mutability"] == "readOnly" and user["userName"]["mutability"] == "readWrite"
+    assert "password" not in user and "nickName" not in user
+    assert [a["name"] for a in resources[ENTERPRISE]["attributes"]] == ["employeeNumber"]
+    group = {a["name"]: a for a in resources["urn:ietf:params:scim:schemas:core:2.0:Group"]["attributes"]}
+    assert set(group) == {"displayName", "members"}
+    one = scim("GET", f"Schemas/{USER_SCHEMA}").json_body
+    assert {a["name"] for a in one["attributes"]} == set(user)
+
+
+def test_failed_bearer_tokens_are_limited_per_client_address_with_a_scim_429(scim, client):
+    from directory.scim.views import FAILED_TOKEN_RATE
+
+    limit = int(FAILED_TOKEN_RATE.split("/")[0])
+    for _ in range(limit):
+        assert scim("GET", "Users", token="guessed-token").status_code == 401
+    refused = scim("GET", "Users", token="guessed-token")
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    assert refused["Content-Type"] == "application/scim+json"
+    assert refused.json_body["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+    assert refused.json_body["status"] == "429"
+    # The address is refused for now, the right token included; another address is not.
+    assert scim("GET", "Users").status_code == 429
+    other = client.get("/scim/v2/Users", HTTP_AUTHORIZATION=f"Bearer {scim.token}", REMOTE_ADDR="192.0.2.99")
+    assert other.status_code == 200
+
+
+def test_a_valid_token_counts_no_failure(scim):
+    from directory.scim.views import FAILED_TOKEN_RATE
+
+    for _ in range(int(FAILED_TOKEN_RATE.split("/")[0]) + 2):
+        assert scim("GET", "Users").status_code == 200
+    assert scim("GET", "Users", token="wrong").status_code == 401

@@ -112,3 +112,64 @@ def test_a_new_approver_gets_a_handover_review_of_the_units_registry_1_4_5(make_
     MembershipFactory(user=UserFactory(), org_unit=school_b, role=Membership.Role.APPROVER)
     assert AccessReview.objects.count() == 1
     assert ReviewItem.objects.count() == 1
+
+
+def test_a_membership_changed_to_approver_gets_the_handover_review_too_1_4_5(make_entry, teacher, colleague, school_a):
+    """Issue 15: not only a new approver membership; a teacher promoted in the admin (the role changed on the
+    same membership) takes the unit's registry over just the same."""
+    make_entry(teacher, school_a, handle="ridgeview_news")
+    staff = Membership.objects.get(user=colleague, org_unit=school_a)
+    staff.role = Membership.Role.APPROVER
+    staff.save()
+    review = AccessReview.objects.get(handover_to=colleague)
+    assert [i.entry.handle for i in review.items.all()] == ["ridgeview_news"]
+    event = AuditEvent.objects.get(action="offboarding.handover_review_started")
+    assert event.details["user"] == colleague.email
+    assert Notification.objects.filter(recipient=colleague, kind="offboarding.review_started").exists()
+    # Saving it again (a title changed) or moving nothing starts no second review.
+    staff.title = "Vice-principal"
+    staff.save()
+    assert AccessReview.objects.filter(handover_to=colleague).count() == 1
+
+
+def test_an_approver_moved_to_another_unit_gets_that_units_review(make_entry, teacher_b, principal, school_a, school_b):
+    make_entry(teacher_b, school_b, handle="lakeside_news")
+    approver = Membership.objects.get(user=principal, org_unit=school_a, role=Membership.Role.APPROVER)
+    approver.org_unit = school_b
+    approver.save()
+    review = AccessReview.objects.get(handover_to=principal)
+    assert [i.entry.handle for i in review.items.all()] == ["lakeside_news"]
+
+
+def test_a_directory_sync_that_makes_someone_approver_starts_the_handover_review(
+    make_entry, teacher, colleague, school_a
+):
+    from directory.services.provisioning import sync_imported_memberships
+
+    make_entry(teacher, school_a, handle="ridgeview_news")
+    sync_imported_memberships(colleague, {(school_a.pk, Membership.Role.APPROVER): "Principal"})
+    assert AccessReview.objects.filter(handover_to=colleague).count() == 1
+
+
+def test_the_compliance_csv_carries_each_accounts_latest_review_answer_1_2_1_3(term_review, principal, client_for):
+    import csv
+    import io
+
+    item = term_review.items.get(org_unit__code="ridgeview")
+    services.answer_review_item(actor=principal, item=item, **{**YES, "password_current": False})
+    response = client_for(principal).get(reverse("oversight:compliance_export", args=["ridgeview"]))
+    header, *rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert header[-4:] == ["access_review", "access_reviewed_at", "access_reviewed_by", "access_review_not_confirmed"]
+    (row,) = [r for r in rows if r[0].lstrip("'") == item.entry.display_name]  # "@…" is neutralised
+    review = dict(zip(header[-4:], row[-4:], strict=True))
+    item.refresh_from_db()
+    assert review == {
+        "access_review": "Autumn term",
+        "access_reviewed_at": timezone.localtime(item.answered_at).isoformat(timespec="minutes"),
+        "access_reviewed_by": principal.email,
+        "access_review_not_confirmed": "password_current",
+    }
+    # A later answer replaces it in the evidence.
+    services.answer_review_item(actor=principal, item=item, **YES)
+    response = client_for(principal).get(reverse("oversight:compliance_export", args=["ridgeview"]))
+    assert list(csv.reader(io.StringIO(response.content.decode())))[1][-1] == "none"

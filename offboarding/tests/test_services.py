@@ -3,6 +3,7 @@ accounts needing a new owner or password and the requests left open; the registr
 services close the items as they do the work, and the case closes with its last item."""
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import Membership
 from approvals import services as approvals
@@ -128,3 +129,123 @@ def test_only_the_units_approvers_may_withdraw_a_departed_persons_request(
 def test_a_request_of_someone_still_on_staff_cannot_be_withdrawn_on_their_behalf(pending, principal):
     with pytest.raises(approvals.WorkflowError):
         approvals.withdraw_request_of_departed(account_request=pending, user=principal, reason="")
+
+
+# --- Reassigning a request the departed person left open (issue 15) ---------------------------------
+
+
+def test_the_principal_hands_a_departed_persons_request_to_a_colleague_and_the_item_closes_1_4_6(
+    pending, teacher, colleague, school_a, principal, leave
+):
+    from approvals.models import Acknowledgement
+
+    for statement in active():  # the departed person's own ticks, at submission
+        Acknowledgement.objects.get_or_create(
+            request=pending,
+            statement=statement.code,
+            defaults={"statement_version": statement.version, "acknowledged_by": teacher},
+        )
+    leave(teacher, school_a)
+    item = CaseItem.objects.get(kind=Kind.PENDING_REQUEST)
+    services.reassign_request_of_departed(actor=principal, item=item, new_requester=colleague, reason="Cole runs it.")
+    request = AccountRequest.objects.get(pk=pending.pk)
+    # The colleague carries it on: back with them to tick the statements themselves (§1.2.3) and submit.
+    assert (request.requester, request.status) == (colleague, AccountRequest.Status.CHANGES_REQUESTED)
+    assert request.draft_acknowledgements == {} and "Reassigned from Tara Teacher" in request.decision_comment
+    event = AuditEvent.objects.get(action="request.reassigned")
+    assert (event.actor, event.details["from"], event.details["to"]) == (principal, teacher.email, colleague.email)
+    assert event.details["reason"] == "Cole runs it."
+    notice = Notification.objects.get(recipient=colleague, kind="request.reassigned")
+    assert "Robotics club" in notice.subject and "Tara Teacher left Ridgeview Elementary" in notice.body
+    item.refresh_from_db()
+    assert item.is_done and item.done_how == "request.reassigned"
+    assert not OffboardingCase.objects.get().is_open
+    # Submitting again records the colleague's own acknowledgements, not the departed person's.
+    approvals.submit_request(account_request=request, user=colleague, acknowledged=[s.code for s in active()])
+    assert set(
+        AccountRequest.objects.get(pk=pending.pk).acknowledgements.values_list("acknowledged_by", flat=True)
+    ) == {colleague.pk}
+
+
+def active():
+    from approvals.acknowledgements import active_statements
+
+    return active_statements()
+
+
+def test_a_draft_is_handed_over_as_a_draft(teacher, colleague, school_a, principal, leave):
+    from approvals.factories import AccountRequestFactory
+
+    draft = AccountRequestFactory(requester=teacher, org_unit=school_a, title="Chess club")
+    leave(teacher, school_a)
+    approvals.reassign_request_of_departed(account_request=draft, user=principal, new_requester=colleague)
+    draft.refresh_from_db()
+    assert (draft.requester, draft.status) == (colleague, AccountRequest.Status.DRAFT)
+
+
+def test_a_request_goes_only_to_active_staff_of_the_unit_and_only_by_its_approvers(
+    pending, teacher, colleague, teacher_b, school_a, principal, principal_b, leave
+):
+    leave(teacher, school_a)
+    item = CaseItem.objects.get(kind=Kind.PENDING_REQUEST)
+    with pytest.raises(approvals.WorkflowError, match="not active staff of Ridgeview Elementary"):
+        services.reassign_request_of_departed(actor=principal, item=item, new_requester=teacher_b)
+    with pytest.raises(approvals.WorkflowError, match="not active staff"):
+        services.reassign_request_of_departed(actor=principal, item=item, new_requester=teacher)
+    with pytest.raises(DomainError):
+        services.reassign_request_of_departed(actor=principal_b, item=item, new_requester=colleague)
+    with pytest.raises(DomainError):
+        services.reassign_request_of_departed(actor=colleague, item=item, new_requester=colleague)
+    assert AccountRequest.objects.get(pk=pending.pk).requester == teacher
+    assert not AuditEvent.objects.filter(action="request.reassigned").exists()
+
+
+def test_a_request_of_someone_still_on_staff_cannot_be_reassigned(pending, colleague, principal):
+    with pytest.raises(approvals.WorkflowError, match="still staff"):
+        approvals.reassign_request_of_departed(account_request=pending, user=principal, new_requester=colleague)
+
+
+# --- One message per departure (issue 15) -------------------------------------------------------------
+
+
+def departure_notices(user):
+    # The principal fixture became an approver: their handover review's welcome is another matter.
+    return Notification.objects.filter(recipient=user).exclude(kind="offboarding.review_started")
+
+
+@pytest.mark.parametrize("how", ["leave", "deactivate"])
+def test_the_approvers_get_one_message_for_a_departure_naming_what_changed_and_what_is_left_1_4_5(
+    owned, pending, teacher, school_a, principal, leave, how
+):
+    if how == "leave":
+        leave(teacher, school_a)
+    else:
+        teacher.is_active = False
+        teacher.save()
+    (notice,) = departure_notices(principal)  # not the registry's and the case's: one
+    assert notice.kind == "offboarding.case_opened"
+    assert notice.url == reverse("offboarding:detail", args=[OffboardingCase.objects.get().pk])
+    assert notice.subject == "Tara Teacher left Ridgeview Elementary: 3 things to hand over"
+    # What the registry already did (access follows membership) ...
+    assert f"- {owned}: needs a new password (they could view it); needs a new owner;" in notice.body
+    # ... and what the case asks for, the request included.
+    assert f"- {owned}: needs a new owner\n" in notice.body and "- Robotics club" in notice.body
+    assert not Notification.objects.filter(kind="registry.access_withdrawn").exists()
+
+
+def test_a_change_that_opens_no_case_is_still_told_by_the_registry_1_4_5(owned, colleague, school_a, principal, leave):
+    # The password is already flagged: the colleague leaving only loses co-admin rights, no case item.
+    owned.needs_password_rotation = True
+    owned.save()
+    leave(colleague, school_a)
+    assert not OffboardingCase.objects.filter(person=colleague).exists()
+    (notice,) = departure_notices(principal)
+    assert notice.kind == "registry.access_withdrawn" and "no longer co-administered by them" in notice.body
+
+
+def test_a_departure_with_only_a_request_left_gets_one_message_too(pending, teacher, school_a, principal, leave):
+    leave(teacher, school_a)
+    (notice,) = departure_notices(principal)
+    assert notice.kind == "offboarding.case_opened"
+    assert "Robotics club (Instagram, Ridgeview Elementary): request still open" in notice.body
+    assert "already changed" not in notice.body

@@ -190,7 +190,25 @@ def entry_problems(new: NewEntry) -> dict[str, str]:
         # §1.4.5: administrative access stays with active staff of the unit.
         if problem := co_admin_problem(user, unit.pk if unit is not None else None):
             add("co_admins", problem)
+    if problem := enough_hands_problem(new):
+        add("co_admins", problem)
     return problems
+
+
+def enough_hands_problem(new: NewEntry) -> str:
+    """§1.4.5, enough hands from the first day (MIN_ACCOUNT_ADMINS): the owner and enough co-admins that one
+    person leaving strands no account; "" when there are. One rule for registration and the CSV import."""
+    needed = selectors.admins_needed()
+    if 1 + len(new.co_admins) >= needed:
+        return ""
+    backups = needed - 1
+    return ngettext(
+        "Name at least %(backups)s co-administrator as a backup: "
+        "every account needs %(needed)s people with administrative access (§1.4.5).",
+        "Name at least %(backups)s co-administrators as a backup: "
+        "every account needs %(needed)s people with administrative access (§1.4.5).",
+        backups,
+    ) % {"backups": backups, "needed": needed}
 
 
 # Topmost, so that the caller's variables stay hidden from error reports as well.
@@ -316,18 +334,7 @@ def register_account(
         identification_text=account_request.identification_text,
         school_website_url=account_request.school_website_url,
     )
-    problems = entry_problems(new)
-    # §1.4.5: enough hands from the first day, so that one person leaving strands no account.
-    needed = selectors.admins_needed()
-    if 1 + len(new.co_admins) < needed and "co_admins" not in problems:
-        backups = needed - 1
-        problems["co_admins"] = ngettext(
-            "Name at least %(backups)s co-administrator as a backup: "
-            "every account needs %(needed)s people with administrative access (§1.4.5).",
-            "Name at least %(backups)s co-administrators as a backup: "
-            "every account needs %(needed)s people with administrative access (§1.4.5).",
-            backups,
-        ) % {"backups": backups, "needed": needed}
+    problems = entry_problems(new)  # enough hands included (§1.4.5): the import asks the same
     if problems:
         raise RegistryError(next(iter(problems.values())), problems=problems)
     entry = create_entry(

@@ -16,6 +16,7 @@ from accounts.selectors import approvers_of, is_approver_of
 from audit.services import record_event
 
 from .. import selectors
+from ..hooks import access_withdrawn
 from ..models import CoAdminTerm, RegistryEntry
 from ._common import RegistryError, Status, co_admin_problem, entry_url, is_member, lock, notify_all
 
@@ -156,7 +157,8 @@ def withdraw_access(
 
     Safe to run twice: what is already done is left alone. Side effects: one audit event per account
     changed (`registry.access_withdrawn`; actor: `actor`, else the portal itself); the unit's other
-    approvers (else the district admins) are told once per unit, with the list. Returns the number of
+    approvers (else the district admins) are told once per unit, with the list, unless a receiver of
+    `registry.hooks.access_withdrawn` told them (the offboarding case that opens: one message). Returns the number of
     accounts changed.
     """
     live = RegistryEntry.objects.exclude(status=Status.REMOVED)
@@ -220,6 +222,9 @@ def withdraw_access(
         rows = changed_by_unit.setdefault(unit_id, (entry.org_unit, []))[1]
         rows.append({"entry": entry, "changes": changes, "trigger": trigger})
     for unit, rows in changed_by_unit.values():
+        answers = access_withdrawn.send(sender=RegistryEntry, user=user, org_unit=unit, rows=rows, actor=actor)
+        if any(told is True for _, told in answers):
+            continue  # a higher app (an offboarding case) told the same people, with these rows
         notify_all(
             _told_about(unit, user),
             kind="registry.access_withdrawn",

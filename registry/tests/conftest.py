@@ -126,3 +126,13 @@ def reauthenticated(client_for):
         return client
 
     return _client
+
+
+@pytest.fixture
+def registry_alone(monkeypatch):
+    """No app above answering `registry.hooks.access_withdrawn` (offboarding opens a case and tells the
+    approvers in one message instead): the registry's own message, as a portal without offboarding sends it."""
+    from registry.hooks import access_withdrawn
+
+    monkeypatch.setattr(access_withdrawn, "receivers", [])
+    access_withdrawn.sender_receivers_cache.clear()

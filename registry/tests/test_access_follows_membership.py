@@ -38,6 +38,7 @@ def other_entry(make_entry, colleague, school_a):
 # --- leaving the unit -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("registry_alone")
 def test_a_co_admin_who_leaves_the_unit_loses_access_and_the_password_is_flagged_1_4_5(
     entry, colleague, school_a, principal
 ):
@@ -77,6 +78,7 @@ def test_moving_a_membership_to_another_unit_is_leaving_the_first_1_4_5(entry, c
     assert withdrawn(entry).get().details["trigger"] == "left_unit"
 
 
+@pytest.mark.usefixtures("registry_alone")
 def test_the_approvers_hear_once_per_unit_with_every_account_listed(
     entry, teacher, school_a, principal, other_entry, colleague
 ):
@@ -88,6 +90,7 @@ def test_the_approvers_hear_once_per_unit_with_every_account_listed(
     assert notice.url == f"{reverse('registry:list')}?org_unit={school_a.pk}"
 
 
+@pytest.mark.usefixtures("registry_alone")
 def test_without_another_approver_the_district_admins_are_told(entry, school_a, principal, district_admin):
     Membership.objects.filter(user=principal, org_unit=school_a).delete()
     assert Notification.objects.filter(recipient=district_admin, kind="registry.access_withdrawn").exists()
@@ -166,6 +169,7 @@ def test_removed_accounts_are_left_alone(entry, colleague, school_a, principal):
     assert not entry.needs_password_rotation and not withdrawn(entry).exists()
 
 
+@pytest.mark.usefixtures("registry_alone")
 def test_withdrawing_twice_changes_nothing_more(entry, colleague, school_a, principal):
     membership(colleague, school_a).delete()
     assert services.withdraw_access(user=colleague, org_unit=school_a) == 0

@@ -163,6 +163,7 @@ def test_the_co_admin_form_removes_through_the_page(entry, teacher, colleague, c
     assert "no longer administers" in response.content.decode()
 
 
+@pytest.mark.usefixtures("registry_alone")
 def test_deactivating_the_owner_flags_a_new_owner_and_a_new_password(entry, teacher, principal):
     teacher.is_active = False
     teacher.save()

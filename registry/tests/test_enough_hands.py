@@ -53,3 +53,51 @@ def test_the_compliance_report_counts_a_single_admin_account_against_1_4_5(make_
     (row,) = unit_compliance(school_a)
     verdict = dict(zip([code for code, _ in CLAUSES], row["verdicts"], strict=True))["1.4.5"]
     assert not verdict.ok and "1 of 2 administrators" in verdict.note
+
+
+# --- One rule, every way in: the CSV import too (§1.4.5) ------------------------------------------------
+
+IMPORT_HEADER = "unit,platform,handle,owner_email,co_admin_emails,login_username,login_email"
+
+
+def import_text(*rows):
+    return "\n".join([IMPORT_HEADER, *rows]) + "\n"
+
+
+def test_an_imported_account_without_a_backup_co_admin_is_refused_with_registrations_message_1_4_5(
+    platform, principal, teacher, colleague
+):
+    from registry import services
+
+    text = import_text("ridgeview,Instagram,alone_acct,teacher@sd.example,,alone,alone@sd.example")
+    preview = services.import_registry_csv(actor=principal, csv_text=text, dry_run=True)
+    (row,) = preview.rows
+    assert row.errors == [
+        "Name at least 1 co-administrator as a backup: "
+        "every account needs 2 people with administrative access (§1.4.5)."
+    ]
+    assert row.errors[0] == services.enough_hands_problem(row.new)  # the very rule registration asks
+    with pytest.raises(services.RegistryError, match="Nothing was imported"):
+        services.import_registry_csv(actor=principal, csv_text=text, dry_run=False)
+    assert not RegistryEntry.objects.exists()
+
+
+def test_an_imported_account_with_a_backup_co_admin_enters_the_registry_1_4_5(platform, principal, teacher, colleague):
+    from registry import services
+
+    text = import_text("ridgeview,Instagram,backed_acct,teacher@sd.example,colleague@sd.example,b,b@sd.example")
+    (entry,) = services.import_registry_csv(actor=principal, csv_text=text, dry_run=False).created
+    assert list(entry.co_admins.all()) == [colleague]
+    assert not selectors.short_of_admins().exists()
+
+
+def test_the_import_follows_the_districts_setting_like_registration(platform, principal, teacher, settings):
+    from registry import services
+
+    settings.MIN_ACCOUNT_ADMINS = 3
+    text = import_text("ridgeview,Instagram,two_acct,teacher@sd.example,principal@sd.example,t,t@sd.example")
+    (row,) = services.import_registry_csv(actor=principal, csv_text=text, dry_run=True).rows
+    assert "Name at least 2 co-administrators" in row.errors[0] and "needs 3 people" in row.errors[0]
+    settings.MIN_ACCOUNT_ADMINS = 1
+    text = import_text("ridgeview,Instagram,one_acct,teacher@sd.example,,o,o@sd.example")
+    assert services.import_registry_csv(actor=principal, csv_text=text, dry_run=True).ok

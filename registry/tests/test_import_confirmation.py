@@ -26,7 +26,12 @@ def import_rows(actor, *rows, dry_run=False):
     return services.import_registry_csv(actor=actor, csv_text=text, dry_run=dry_run, source="old.csv")
 
 
-def own_row(owner="principal@sd.example", co_admins="", handle="principal_news"):
+@pytest.fixture(autouse=True)
+def _backup(colleague):
+    """Cole, the backup co-admin every imported row names (§1.4.5, enough hands: tested in test_enough_hands)."""
+
+
+def own_row(owner="principal@sd.example", co_admins="colleague@sd.example", handle="principal_news"):
     return f"ridgeview,Instagram,{handle},{owner},{co_admins},plogin,principal@sd.example,Old-Pass-9,public,off"
 
 

@@ -26,7 +26,8 @@ def csv_text(*rows):
 GOOD = csv_text(
     "ridgeview,Instagram,@ridgeview_art,https://instagram.com/ridgeview_art,teacher@sd.example,"
     "colleague@sd.example,ridgeview_art,art@sd.example,Imported-Pass-1,public,moderated",
-    "Ridgeview Elementary,instagram,ridgeview_band,,colleague@sd.example,,ridgeband,band@sd.example,,private,off",
+    "Ridgeview Elementary,instagram,ridgeview_band,,colleague@sd.example,teacher@sd.example,ridgeband,band@sd.example,,"
+    "private,off",
 )
 
 
@@ -51,7 +52,8 @@ def test_bad_rows_are_reported_per_row_and_nothing_is_half_imported(platform, pr
     text = GOOD + (
         "lakeside,Instagram,lakeside_x,,teacher.b@sd.example,,x,x@sd.example,,private,off\n"  # not their unit
         "ridgeview,Myspace,old_page,,teacher@sd.example,,x,x@sd.example,,private,off\n"  # unknown platform
-        "ridgeview,Instagram,personal,,teacher@sd.example,,x,x@gmail.com,,sometimes,loud\n"  # §1.1.1 etc.
+        # §1.1.1 (a personal address), privacy and comments: three problems
+        "ridgeview,Instagram,personal,,teacher@sd.example,colleague@sd.example,x,x@gmail.com,,sometimes,loud\n"
     )
     preview = services.import_registry_csv(actor=principal, csv_text=text, dry_run=True)
     assert not preview.ok
@@ -226,15 +228,21 @@ def test_employees_cannot_export(teacher, client_for):
     assert client_for(teacher).get(reverse("registry:export")).status_code == 403
 
 
-def test_an_import_carries_the_identification_columns_and_checks_the_link_1_2_4(platform, principal, teacher):
-    header = "unit,platform,handle,owner_email,login_username,login_email,identification_text,school_website_url"
+def test_an_import_carries_the_identification_columns_and_checks_the_link_1_2_4(
+    platform, principal, teacher, colleague
+):
+    header = (
+        "unit,platform,handle,owner_email,co_admin_emails,login_username,login_email,identification_text,"
+        "school_website_url"
+    )
     text = "\n".join(
         [
             header,
-            'ridgeview,Instagram,art_room,teacher@sd.example,art,art@sd.example,"Ridgeview art room, a district site",'
-            "https://ridgeview.sd.example",
-            "ridgeview,Instagram,band_room,teacher@sd.example,band,band@sd.example,Band,javascript:alert(1)",
-            "ridgeview,Instagram,old_page,teacher@sd.example,old,old@sd.example,,",
+            "ridgeview,Instagram,art_room,teacher@sd.example,colleague@sd.example,art,art@sd.example,"
+            '"Ridgeview art room, a district site",https://ridgeview.sd.example',
+            "ridgeview,Instagram,band_room,teacher@sd.example,colleague@sd.example,band,band@sd.example,Band,"
+            "javascript:alert(1)",
+            "ridgeview,Instagram,old_page,teacher@sd.example,colleague@sd.example,old,old@sd.example,,",
         ]
     )
     preview = services.import_registry_csv(actor=principal, csv_text=text + "\n", dry_run=True)

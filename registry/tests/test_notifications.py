@@ -71,6 +71,7 @@ def test_a_decommission_request_carries_the_owners_note_to_the_approver_1_2_1_3(
     assert notice.body.endswith("remove it from the registry (§1.2.1.3).\n\nNote: The class ended in June.")
 
 
+@pytest.mark.usefixtures("registry_alone")
 def test_an_owner_who_leaves_flags_the_account_for_a_new_owner_and_password(entry, teacher, principal):
     teacher.is_active = False
     teacher.save()

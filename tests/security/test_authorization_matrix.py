@@ -187,6 +187,11 @@ MATRIX = {
         lambda d: {"pk": d.offboarding_item.pk},
         _row(LOGIN, 404, 404, 404, 302, 404, 404, 302),
     ),
+    "offboarding:reassign_request": (
+        "POST",
+        lambda d: {"pk": d.offboarding_item.pk},
+        _row(LOGIN, 404, 404, 404, 302, 404, 404, 302),
+    ),
     "consent:check": ("GET", None, _row(LOGIN, 200, 200, 200, 200, 200, 403, 403)),
     "consent:rosters": ("GET", None, _row(LOGIN, 403, 403, 403, 200, 200, 403, 403)),
     "consent:roster": ("GET", lambda d: {"pk": d.roster_a.pk}, _row(LOGIN, 403, 404, 403, 200, 404, 404, 404)),

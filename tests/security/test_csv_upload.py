@@ -41,7 +41,19 @@ def upload(client, content: bytes, name="accounts.csv", content_type="text/csv")
 
 
 def row(handle, *, site_name="Room 3", login_username="room3", owner="employee.a@sd.example", password=""):
-    cells = ["school-a", "Instagram", handle, "", site_name, owner, "", login_username, "room3@sd.example", password]
+    co_admin = "coadmin.a@sd.example"  # the backup administrator every account needs (§1.4.5)
+    cells = [
+        "school-a",
+        "Instagram",
+        handle,
+        "",
+        site_name,
+        owner,
+        co_admin,
+        login_username,
+        "room3@sd.example",
+        password,
+    ]
     buffer = io.StringIO()
     csv.writer(buffer).writerow(cells)
     return buffer.getvalue()

@@ -149,8 +149,10 @@ def record_passwords_every_way(d, client, responses):
     responses.append(("credentials with errors", r))
 
     client.force_login(d.approver_a)
-    header = "unit,platform,handle,owner_email,login_username,login_email,password\r\n"
-    line = f"school-a,Instagram,imported_one,employee.a@sd.example,imp,imp@sd.example,{IMPORTED}\r\n"
+    header = "unit,platform,handle,owner_email,co_admin_emails,login_username,login_email,password\r\n"
+    line = (
+        f"school-a,Instagram,imported_one,employee.a@sd.example,coadmin.a@sd.example,imp,imp@sd.example,{IMPORTED}\r\n"
+    )
     upload = SimpleUploadedFile("old.csv", (header + line).encode(), content_type="text/csv")
     preview = client.post(reverse("registry:import"), {"file": upload})
     responses.append(("import preview", preview))
