@@ -124,7 +124,8 @@ def plan_attestation_reminders(day: date) -> SweepResult:
     year = rules.school_year_of(day)
     year_start = rules.school_year_start(year)
     every = rules.attestation_reminder_days()
-    done = set(PersonalUseAttestation.objects.filter(school_year=year).values_list("user_id", flat=True))
+    # A subquery, not a list of ids: tens of thousands have confirmed in a large district (issue 19).
+    done = PersonalUseAttestation.objects.filter(school_year=year).values("user_id")
     staff = selectors.staff_required_to_attest().exclude(pk__in=done)
     result = SweepResult("attestations", day, counts={"not_confirmed": 0})
     joined: dict[int, date] = {}
