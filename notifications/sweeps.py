@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from accounts.models import Membership, User
+from core.i18n import language_of
 
 from .models import Notification, SweepRun
 from .services import build_notification, create_notification, enqueue_emails, insert_deduplicated, render_notification
@@ -76,9 +77,18 @@ class Planned:
     def of(cls, *, recipient: User, kind: str, context: Mapping[str, Any], url: str, dedupe_key: str) -> "Planned":
         return cls(recipient=recipient, kind=kind, context=context, url=url, dedupe_key=dedupe_key)
 
-    def rendered(self) -> tuple[str, str]:
+    def rendered(self, memo: dict | None = None) -> tuple[str, str]:
+        """Subject and body. With `memo` (one deliver call's), reminders of the same kind that share
+        one context object (a sweep asking everyone the same thing) are rendered once per language:
+        the templates see only the context, never the recipient."""
         if self._text is None:
-            self._text = render_notification(self.kind, self.context, recipient=self.recipient)
+            if memo is None:
+                self._text = render_notification(self.kind, self.context, recipient=self.recipient)
+            else:
+                key = (self.kind, id(self.context), language_of(self.recipient))
+                if key not in memo:
+                    memo[key] = render_notification(self.kind, self.context, recipient=self.recipient)
+                self._text = memo[key]
         return self._text
 
     @property
@@ -177,8 +187,9 @@ def deliver(result: SweepResult, *, dry_run: bool) -> SweepResult:
     with transaction.atomic():
         run = SweepRun.objects.create(name=result.name, for_date=result.day, dry_run=dry_run)
         seen: set[str] = set()
+        memo: dict = {}  # the planned items hold their contexts until the end: ids stay unique
         for start in range(0, len(result.planned), BATCH_SIZE):
-            _deliver_batch(result, result.planned[start : start + BATCH_SIZE], run, seen, dry_run=dry_run)
+            _deliver_batch(result, result.planned[start : start + BATCH_SIZE], run, seen, memo, dry_run=dry_run)
         run.finished_at = timezone.now()
         run.counts = {**result.counts, **result.summary()}
         SweepRun.objects.filter(pk=run.pk).update(finished_at=run.finished_at, counts=run.counts)
@@ -196,7 +207,9 @@ def deliver(result: SweepResult, *, dry_run: bool) -> SweepResult:
     return result
 
 
-def _deliver_batch(result: SweepResult, batch: list[Planned], run: SweepRun, seen: set[str], *, dry_run: bool) -> None:
+def _deliver_batch(
+    result: SweepResult, batch: list[Planned], run: SweepRun, seen: set[str], memo: dict, *, dry_run: bool
+) -> None:
     earlier = _earlier_notifications(batch)
     to_create: list[Planned] = []
     for p in batch:
@@ -218,12 +231,14 @@ def _deliver_batch(result: SweepResult, batch: list[Planned], run: SweepRun, see
             seen.add(p.dedupe_key)
     if not to_create:
         return
-    rows = [
-        build_notification(
-            recipient=p.recipient, kind=p.kind, subject=p.subject, body=p.body, url=p.url, dedupe_key=p.dedupe_key
+    rows = []
+    for p in to_create:
+        subject, body = p.rendered(memo)
+        rows.append(
+            build_notification(
+                recipient=p.recipient, kind=p.kind, subject=subject, body=body, url=p.url, dedupe_key=p.dedupe_key
+            )
         )
-        for p in to_create
-    ]
     stored = insert_deduplicated(rows, sweep_run=run)
     created_ids = []
     for p in to_create:

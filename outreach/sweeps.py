@@ -135,6 +135,7 @@ def plan_attestation_reminders(day: date) -> SweepResult:
         joined.setdefault(user_id, timezone.localdate(created_at))
     label = rules.school_year_label(year)
     url = reverse("outreach:attestation")
+    context = {"label": label}  # one object for all: rendered once per language (notifications.sweeps)
     for user in staff:
         result.counts["not_confirmed"] += 1
         starts = max(year_start, joined.get(user.pk, year_start))
@@ -145,7 +146,7 @@ def plan_attestation_reminders(day: date) -> SweepResult:
             Planned.of(
                 recipient=user,
                 kind="attestation.requested" if period == 0 else "reminder.attestation",
-                context={"label": label},
+                context=context,
                 url=url,
                 dedupe_key=f"outreach.attestation:{user.pk}:{year}:{period}",
             )

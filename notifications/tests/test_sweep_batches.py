@@ -164,3 +164,26 @@ def test_one_failed_email_is_retried_alone_and_the_batch_goes_on(monkeypatch):
     assert tasks.send_notification_emails(ids) == 2
     assert retried == [(ids[1],)]
     assert Notification.objects.get(pk=ids[1]).email_status == Notification.EmailStatus.PENDING
+
+
+def test_reminders_sharing_one_context_are_rendered_once_per_language(monkeypatch):
+    from django.template.backends.django import Template
+    from django.utils import translation
+
+    languages = []
+    real = Template.render
+    monkeypatch.setattr(
+        Template, "render", lambda self, *a, **k: languages.append(translation.get_language()) or real(self, *a, **k)
+    )
+    people = [*UserFactory.create_batch(3, language="en-ca"), UserFactory(language="fr-ca")]
+    shared = {"label": "2026-2027"}
+    result = SweepResult(name="test", day=DAY)
+    for person in people:
+        result.planned.append(
+            Planned.of(
+                recipient=person, kind="reminder.attestation", context=shared, url="/", dedupe_key=f"s:{person.pk}"
+            )
+        )
+    deliver(result, dry_run=False)
+    assert languages == ["en-ca", "en-ca", "fr-ca", "fr-ca"]
+    assert Notification.objects.count() == 4 and len(set(Notification.objects.values_list("subject", flat=True))) == 1
