@@ -1,3 +1,4 @@
+from . import navcache
 from .selectors import is_approver
 
 
@@ -6,4 +7,4 @@ def roles(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
-    return {"user_is_approver": lambda: is_approver(user)}
+    return {"user_is_approver": lambda: is_approver(user), "nav_version": lambda: navcache.version(user.pk)}

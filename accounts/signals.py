@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import Signal, receiver
 
+from . import navcache
 from .models import Membership, OrgUnit, User
 
 # sender=Membership; kwargs: user, org_unit, was_approver.
@@ -90,3 +91,19 @@ def _send_lost_on_change(sender, instance, created=False, raw=False, **kwargs):
 @receiver(post_delete, sender=Membership, dispatch_uid="accounts_membership_deleted")
 def _send_lost_on_delete(sender, instance, **kwargs):
     _send_lost(instance.user_id, instance.org_unit_id, instance.role)
+
+
+@receiver(pre_save, sender=Membership, dispatch_uid="accounts_membership_nav_moved")
+def _menus_of_the_previous_holder(sender, instance, raw=False, **kwargs):
+    """A membership moved to another person: the previous holder's menus change too."""
+    before = getattr(instance, _WAS, None)  # set by _remember_membership, registered above
+    if not raw and before and before["user_id"] != instance.user_id:
+        navcache.invalidate(before["user_id"])
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="accounts_membership_nav")
+@receiver(post_delete, sender=Membership, dispatch_uid="accounts_membership_nav_deleted")
+def _menus_changed(sender, instance, raw=False, **kwargs):
+    """A membership decides the person's menus: drop their cached ones (accounts/navcache.py)."""
+    if not raw:
+        navcache.invalidate(instance.user_id)

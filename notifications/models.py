@@ -49,6 +49,11 @@ class Notification(models.Model):
             "which holds a one-time link, is not shown here and is erased once sent."
         ),
     )
+    # The sweep run that created it (issue 19): a run bulk-inserts its reminders with conflicts ignored,
+    # then reads back which dedupe keys it won; a row of another run was created concurrently.
+    sweep_run = models.ForeignKey(
+        "notifications.SweepRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

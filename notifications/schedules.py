@@ -98,6 +98,16 @@ SCHEDULES: list[Schedule] = [
         args=["attestations"],
     ),
     Schedule(
+        name="Dashboard figures ready for the first view of the day",
+        task="notifications.tasks.run_sweep",
+        description=_(
+            "Computes every unit's dashboard rollup after midnight and again after the morning's "
+            "moderation sweep, so the first dashboard view of the day reads one row per unit."
+        ),
+        crontab={"minute": "45", "hour": "0,7"},
+        args=["rollups"],
+    ),
+    Schedule(
         name="Purge student consent rosters past their retention (§1.3.6)",
         task="consent.tasks.purge_expired_rosters",
         description=_("Daily: rosters of school years that ended more than CONSENT_RETENTION_DAYS ago are deleted."),

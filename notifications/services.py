@@ -77,6 +77,41 @@ def notify(
     )
 
 
+def build_notification(
+    *,
+    recipient,
+    kind: str,
+    subject: str,
+    body: str,
+    url: str = "",
+    dedupe_key: str | None = None,
+    email: bool = True,
+    email_to: str = "",
+    email_only: bool = False,
+) -> Notification:
+    """The unsaved outbox row for an already rendered notification (see create_notification).
+
+    Whatever the text, the row can be stored and its e-mail sent: the subject becomes one line
+    (a line break in a header would stop the e-mail), subject and body lose NUL and other control
+    characters, and a link too long to store is dropped rather than failing the caller's transaction.
+    """
+    url = url or ""
+    if len(url) > MAX_URL_LENGTH:
+        logger.warning("Dropping a %s-character link from a %s notification", len(url), kind)
+        url = ""
+    return Notification(
+        recipient=recipient,
+        kind=kind[:60],
+        subject=one_line(subject)[:200],
+        body=clean_text(body),
+        url=url,
+        dedupe_key=dedupe_key,
+        email_status=Notification.EmailStatus.PENDING if email else Notification.EmailStatus.SKIPPED,
+        email_to=email_to,
+        email_only=email_only,
+    )
+
+
 def create_notification(
     *,
     recipient,
@@ -91,40 +126,73 @@ def create_notification(
 ) -> Notification | None:
     """The outbox row for an already rendered notification (see notify and the sweeps).
 
-    Whatever the text, the row can be stored and its e-mail sent: the subject becomes one line
-    (a line break in a header would stop the e-mail), subject and body lose NUL and other control
-    characters, and a link too long to store is dropped rather than failing the caller's transaction.
-    `email_to` sends the e-mail to another address than the recipient's own; `email_only` keeps it
-    out of the portal's list (sign-in e-mails, see accounts.adapters).
+    The text is cleaned as build_notification says. `email_to` sends the e-mail to another address
+    than the recipient's own; `email_only` keeps it out of the portal's list (sign-in e-mails, see
+    accounts.adapters).
     """
     if not recipient.is_active:
         return None
-    url = url or ""
-    if len(url) > MAX_URL_LENGTH:
-        logger.warning("Dropping a %s-character link from a %s notification", len(url), kind)
-        url = ""
-    fields = dict(
+    notification = build_notification(
         recipient=recipient,
-        kind=kind[:60],
-        subject=one_line(subject)[:200],
-        body=clean_text(body),
+        kind=kind,
+        subject=subject,
+        body=body,
         url=url,
         dedupe_key=dedupe_key,
-        email_status=Notification.EmailStatus.PENDING if email else Notification.EmailStatus.SKIPPED,
+        email=email,
         email_to=email_to,
         email_only=email_only,
     )
     if dedupe_key:
         try:
             with transaction.atomic():
-                notification = Notification.objects.create(**fields)
+                notification.save(force_insert=True)
         except IntegrityError:
             return None
     else:
-        notification = Notification.objects.create(**fields)
+        notification.save(force_insert=True)
     if email:
         transaction.on_commit(lambda: _enqueue_email(notification.pk))
     return notification
+
+
+def insert_deduplicated(notifications: list[Notification], *, sweep_run) -> dict[str, tuple[int, bool]]:
+    """Insert rows that all carry a dedupe key in one statement, conflicts on the key ignored (issue 19).
+
+    Returns dedupe key → (id, created by this call) for every key of the batch: a key already taken,
+    by an earlier run or by a run at the same moment (whose insert this one waits for), keeps the
+    other row, told apart by its `sweep_run`. Two queries whatever the number of rows. The caller
+    publishes the e-mails of the created ones (`enqueue_emails` after commit).
+    """
+    for notification in notifications:
+        notification.sweep_run = sweep_run
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    keys = [n.dedupe_key for n in notifications]
+    return {
+        key: (pk, run_id == sweep_run.pk)
+        for key, pk, run_id in Notification.objects.filter(dedupe_key__in=keys).values_list(
+            "dedupe_key", "pk", "sweep_run_id"
+        )
+    }
+
+
+def enqueue_emails(notification_ids: list[int]) -> bool:
+    """Hand one batch of e-mails to the broker as one task (`send_notification_emails`) and mark
+    them handed over in one UPDATE. Never raises: when the broker is down the rows stay pending
+    (email_queued_at empty) and the minutely flush sends them once the broker is back."""
+    from .tasks import send_notification_emails
+
+    if not notification_ids:
+        return True
+    try:
+        send_notification_emails.delay(list(notification_ids))
+    except Exception:  # broker down: the rows stay pending and the outbox flush sends them later
+        logger.warning("Broker unavailable; %s notifications stay in the outbox", len(notification_ids))
+        return False
+    Notification.objects.filter(pk__in=notification_ids, email_status=Notification.EmailStatus.PENDING).update(
+        email_queued_at=timezone.now()
+    )
+    return True
 
 
 def _enqueue_email(notification_id: int) -> bool:
@@ -219,6 +287,11 @@ def deliver_email(notification_id: int) -> bool:
         "Sent %s e-mail to %s (notification %s)", notification.kind, notification.email_address, notification_id
     )
     return True
+
+
+def is_retryable(notification_id: int) -> bool:
+    """Whether a notification's e-mail waits for another attempt (not sent, not given up)."""
+    return Notification.objects.filter(pk=notification_id, email_status=Notification.EmailStatus.PENDING).exists()
 
 
 def email_message(notification: Notification) -> EmailMultiAlternatives:

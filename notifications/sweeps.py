@@ -15,9 +15,11 @@ late run finds the same key and catches up once.
 Algorithm of a sweep:
 1. Find what is due with a bounded number of queries (no query per account).
 2. Group it per recipient: one message per person listing everything due, not one per item.
-3. For each recipient, plan one notification (`Planned.of`, rendered from the kind's templates)
-   with a dedupe key; in dry-run mode, only collect what would be sent.
-4. `deliver` creates the notifications and records a SweepRun with the counts, for district admins.
+3. For each recipient, plan one notification (`Planned.of`: kind, context, dedupe key; rendered from
+   the kind's templates in the recipient's language when needed); in dry-run mode, only collect what
+   would be sent.
+4. `deliver` creates the notifications in batches (a fixed number of queries per batch of 1,000, one
+   broker task per batch) and records a SweepRun with the counts, for district admins.
    Each planned reminder ends with an outcome: new (created now), already sent (its dedupe key was
    used by an earlier run, which is named), or skipped with the reason (the person's account is
    inactive). A dry run says "would send" instead of "new".
@@ -35,31 +37,70 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from accounts.models import Membership, User
-from core.i18n import override_for
+from core.i18n import language_of, override_for
 
 from .models import Notification, SweepRun
-from .services import create_notification, render_notification
+from .services import build_notification, create_notification, enqueue_emails, insert_deduplicated, render_notification
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass
 class Planned:
-    """One notification a sweep intends to create (rendered already, so a dry run can show it)."""
+    """One notification a sweep intends to create: for whom, its kind, context, link and dedupe key.
 
-    recipient: User
-    kind: str
-    subject: str
-    body: str
-    url: str
-    dedupe_key: str
-    outcome: str = ""  # NEW, ALREADY_SENT, SKIPPED or WOULD_SEND, once delivered
-    detail: str = ""  # which earlier notification, or why it was skipped
+    Its text is rendered when first asked for (`subject`, `body`), in the recipient's language
+    (issue 17), so a run renders only the reminders it creates, not those whose dedupe key an
+    earlier run already used (issue 19); a dry run still shows every subject. Text given at
+    construction (`subject=`, `body=`) is used as it is.
+    """
+
+    __slots__ = ("recipient", "kind", "context", "url", "dedupe_key", "outcome", "detail", "_text")
+
+    def __init__(
+        self,
+        *,
+        recipient: User,
+        kind: str,
+        url: str = "",
+        dedupe_key: str = "",
+        context: Mapping[str, Any] | None = None,
+        subject: str | None = None,
+        body: str | None = None,
+    ):
+        self.recipient, self.kind, self.url, self.dedupe_key = recipient, kind, url, dedupe_key
+        self.context = context or {}
+        self.outcome = ""  # NEW, ALREADY_SENT, SKIPPED or WOULD_SEND, once delivered
+        self.detail = ""  # which earlier notification, or why it was skipped
+        self._text = None if subject is None else (subject, body or "")
 
     @classmethod
     def of(cls, *, recipient: User, kind: str, context: Mapping[str, Any], url: str, dedupe_key: str) -> "Planned":
-        subject, body = render_notification(kind, context, recipient=recipient)
-        return cls(recipient=recipient, kind=kind, subject=subject, body=body, url=url, dedupe_key=dedupe_key)
+        return cls(recipient=recipient, kind=kind, context=context, url=url, dedupe_key=dedupe_key)
+
+    def rendered(self, memo: dict | None = None) -> tuple[str, str]:
+        """Subject and body. With `memo` (one deliver call's), reminders of the same kind that share
+        one context object (a sweep asking everyone the same thing) are rendered once per language:
+        the templates see only the context, never the recipient."""
+        if self._text is None:
+            if memo is None:
+                self._text = render_notification(self.kind, self.context, recipient=self.recipient)
+            else:
+                key = (self.kind, id(self.context), language_of(self.recipient))
+                if key not in memo:
+                    memo[key] = render_notification(self.kind, self.context, recipient=self.recipient)
+                self._text = memo[key]
+        return self._text
+
+    @property
+    def subject(self) -> str:
+        return self.rendered()[0]
+
+    @property
+    def body(self) -> str:
+        return self.rendered()[1]
+
+    def __repr__(self) -> str:
+        return f"Planned({self.kind!r}, {self.recipient.email!r}, {self.dedupe_key!r}, {self.outcome!r})"
 
 
 @dataclass
@@ -128,36 +169,30 @@ def moment_of(day: date) -> datetime:
     return timezone.now() if day == district_today() else local_midnight(day) + timedelta(hours=12)
 
 
+# Reminders written per statement: one read of the keys already used, one INSERT, one read-back, and
+# after commit one task on the broker. A sweep over 60,000 accounts makes about 60 batches (issue 19).
+BATCH_SIZE = 1000
+
+
 def deliver(result: SweepResult, *, dry_run: bool) -> SweepResult:
-    """Create the planned notifications (unless dry-run), give each its outcome, record the run."""
+    """Create the planned notifications (unless dry-run), give each its outcome, record the run.
+
+    In batches of BATCH_SIZE, with a number of queries that does not grow with the recipients
+    (issue 19): the batch's dedupe keys already used are read in one query (ALREADY_SENT, naming the
+    earlier notification); only the others are rendered, then inserted in one statement with conflicts
+    on the dedupe key ignored, and read back: a key taken meanwhile by a run at the same moment is
+    ALREADY_SENT "by a concurrent run", the rest NEW. After commit, each batch's e-mails go to the
+    broker as one task (notifications.tasks.send_notification_emails).
+    """
     with transaction.atomic():
-        earlier = _earlier_notifications(result.planned)
-        for p in result.planned:
-            if not p.recipient.is_active:
-                p.outcome, p.detail = SKIPPED, "account inactive"
-            elif p.dedupe_key in earlier:
-                p.outcome, p.detail = ALREADY_SENT, earlier[p.dedupe_key]
-            elif dry_run:
-                p.outcome = WOULD_SEND
-            else:
-                created = create_notification(
-                    recipient=p.recipient,
-                    kind=p.kind,
-                    subject=p.subject,
-                    body=p.body,
-                    url=p.url,
-                    dedupe_key=p.dedupe_key,
-                )
-                # None here: a run at the same moment created it first (the unique dedupe key).
-                p.outcome, p.detail = (NEW, "") if created is not None else (ALREADY_SENT, "by a concurrent run")
-                result.created += created is not None
-        SweepRun.objects.create(
-            name=result.name,
-            for_date=result.day,
-            dry_run=dry_run,
-            finished_at=timezone.now(),
-            counts={**result.counts, **result.summary()},
-        )
+        run = SweepRun.objects.create(name=result.name, for_date=result.day, dry_run=dry_run)
+        seen: set[str] = set()
+        memo: dict = {}  # the planned items hold their contexts until the end: ids stay unique
+        for start in range(0, len(result.planned), BATCH_SIZE):
+            _deliver_batch(result, result.planned[start : start + BATCH_SIZE], run, seen, memo, dry_run=dry_run)
+        run.finished_at = timezone.now()
+        run.counts = {**result.counts, **result.summary()}
+        SweepRun.objects.filter(pk=run.pk).update(finished_at=run.finished_at, counts=run.counts)
     summary = result.summary()
     logger.info(
         "Sweep %s for %s: %s planned, %s new, %s already sent, %s skipped%s",
@@ -172,9 +207,57 @@ def deliver(result: SweepResult, *, dry_run: bool) -> SweepResult:
     return result
 
 
+def _deliver_batch(
+    result: SweepResult, batch: list[Planned], run: SweepRun, seen: set[str], memo: dict, *, dry_run: bool
+) -> None:
+    earlier = _earlier_notifications(batch)
+    to_create: list[Planned] = []
+    for p in batch:
+        if not p.recipient.is_active:
+            p.outcome, p.detail = SKIPPED, "account inactive"
+        elif p.dedupe_key in earlier:
+            p.outcome, p.detail = ALREADY_SENT, earlier[p.dedupe_key]
+        elif p.dedupe_key in seen:
+            p.outcome, p.detail = ALREADY_SENT, "planned twice in this run"
+        elif dry_run:
+            p.outcome = WOULD_SEND
+        elif not p.dedupe_key:  # not a reminder of a sweep's kind; kept for completeness
+            created = create_notification(recipient=p.recipient, kind=p.kind, subject=p.subject, body=p.body, url=p.url)
+            p.outcome = NEW
+            result.created += created is not None
+        else:
+            to_create.append(p)
+        if p.dedupe_key:
+            seen.add(p.dedupe_key)
+    if not to_create:
+        return
+    rows = []
+    for p in to_create:
+        subject, body = p.rendered(memo)
+        rows.append(
+            build_notification(
+                recipient=p.recipient, kind=p.kind, subject=subject, body=body, url=p.url, dedupe_key=p.dedupe_key
+            )
+        )
+    stored = insert_deduplicated(rows, sweep_run=run)
+    created_ids = []
+    for p in to_create:
+        pk, ours = stored[p.dedupe_key]
+        if ours:
+            p.outcome, p.detail = NEW, ""
+            created_ids.append(pk)
+        else:  # a run at the same moment created it first (the unique dedupe key)
+            p.outcome, p.detail = ALREADY_SENT, "by a concurrent run"
+    result.created += len(created_ids)
+    if created_ids:
+        transaction.on_commit(lambda: enqueue_emails(created_ids))
+
+
 def _earlier_notifications(planned: list[Planned]) -> dict[str, str]:
     """dedupe key → the earlier notification that used it ("notification 12 of 2026-11-28 07:30, e-mail sent")."""
     keys = [p.dedupe_key for p in planned if p.dedupe_key]
+    if not keys:
+        return {}
     found = {}
     for key, pk, created_at, status in Notification.objects.filter(dedupe_key__in=keys).values_list(
         "dedupe_key", "pk", "created_at", "email_status"

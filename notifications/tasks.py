@@ -1,11 +1,14 @@
 """Thin Celery wrappers: take ids, call services."""
 
+import logging
 from datetime import timedelta
 
 from celery import current_app, shared_task
 from django.utils import timezone
 
 from . import services, sweeps
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -18,6 +21,28 @@ from . import services, sweeps
 )
 def send_notification_email(self, notification_id: int) -> bool:
     return services.deliver_email(notification_id)
+
+
+@shared_task
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """Send a batch of e-mails (a sweep publishes one such task per batch, not one per e-mail).
+
+    Each id is claimed and sent on its own by services.deliver_email, so a row another worker already
+    took is left alone and each e-mail still goes out once. An id whose send fails (SMTP down) is back
+    in the outbox (pending, or failed after MAX_EMAIL_ATTEMPTS) and is retried alone, with the back-off
+    of send_notification_email; the rest of the batch goes on. Returns how many were sent.
+    """
+    sent = 0
+    for notification_id in notification_ids:
+        try:
+            sent += services.deliver_email(notification_id)
+        except Exception:  # deliver_email put the row back; retry this one alone, later
+            if services.is_retryable(notification_id):
+                try:
+                    send_notification_email.apply_async((notification_id,), countdown=30)
+                except Exception:  # broker gone meanwhile: the minutely flush publishes it again
+                    logger.warning("Could not queue a retry of notification %s", notification_id)
+    return sent
 
 
 def broker_started_at():

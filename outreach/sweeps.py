@@ -129,7 +129,8 @@ def plan_attestation_reminders(day: date) -> SweepResult:
     year = rules.school_year_of(day)
     year_start = rules.school_year_start(year)
     every = rules.attestation_reminder_days()
-    done = set(PersonalUseAttestation.objects.filter(school_year=year).values_list("user_id", flat=True))
+    # A subquery, not a list of ids: tens of thousands have confirmed in a large district (issue 19).
+    done = PersonalUseAttestation.objects.filter(school_year=year).values("user_id")
     staff = selectors.staff_required_to_attest().exclude(pk__in=done)
     result = SweepResult("attestations", day, counts={"not_confirmed": 0})
     joined: dict[int, date] = {}
@@ -138,6 +139,8 @@ def plan_attestation_reminders(day: date) -> SweepResult:
     ):
         joined.setdefault(user_id, timezone.localdate(created_at))
     label = rules.school_year_label(year)
+    url = reverse("outreach:attestation")
+    context = {"label": label}  # one object for all: rendered once per language (notifications.sweeps)
     for user in staff:
         result.counts["not_confirmed"] += 1
         starts = max(year_start, joined.get(user.pk, year_start))
@@ -148,8 +151,8 @@ def plan_attestation_reminders(day: date) -> SweepResult:
             Planned.of(
                 recipient=user,
                 kind="attestation.requested" if period == 0 else "reminder.attestation",
-                context={"label": label},
-                url=reverse("outreach:attestation"),
+                context=context,
+                url=url,
                 dedupe_key=f"outreach.attestation:{user.pk}:{year}:{period}",
             )
         )

@@ -128,3 +128,19 @@ def test_the_cached_compliance_report_follows_a_change_to_the_unit_1_4_3(distric
             entry=district, period_start=timezone.localdate() - datetime.timedelta(days=d), comment_setting="on"
         )
     assert "2 missed in the last 7 days" in client.get(url).content.decode()
+
+
+def test_the_nightly_refresh_leaves_the_first_view_of_the_day_nothing_to_compute(
+    district, school_a, school_b, django_assert_num_queries
+):
+    """Issue 19: the `rollups` sweep (00:45 and 07:45) computes the day's figures before anyone looks."""
+    current_rollups(OrgUnit.objects.all())  # yesterday's rows, as the last view of a day leaves them
+    UnitRollup.objects.update(for_day=timezone.localdate() - datetime.timedelta(days=1))
+    result = run_sweep("rollups", day=timezone.localdate())
+    assert result.counts["units"] == 2 and not result.planned
+    rows = UnitRollup.objects.filter(unit__in=[school_a, school_b])
+    assert {r.for_day for r in rows} == {timezone.localdate()}
+    assert all(r.computed_changes == r.changes for r in rows)
+    with django_assert_num_queries(2):  # the staleness check and the rows: no unit is computed again
+        list(current_rollups(OrgUnit.objects.all()))
+    assert _rolled([school_a, school_b]) == _live([school_a, school_b])

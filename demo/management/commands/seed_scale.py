@@ -198,14 +198,15 @@ class Command(BaseCommand):
                     )
                 )
         AccountRequest.objects.bulk_create(requests, batch_size=5000)
+        statements = list(STATEMENTS)  # one query, not one per request
         acks = _insert(
             Acknowledgement,
-            ["request_id", "statement", "statement_version", "acknowledged_by_id", "acknowledged_at"],
+            ["request_id", "statement", "statement_version", "statement_text", "acknowledged_by_id", "acknowledged_at"],
             (
-                (r.pk, s.code, s.version, r.requester_id, r.submitted_at)
+                (r.pk, s.code, s.version, s.wording, r.requester_id, r.submitted_at)
                 for r in requests
                 if r.status == AccountRequest.Status.APPROVED
-                for s in STATEMENTS
+                for s in statements
             ),
         )
         entries = []
