@@ -48,7 +48,7 @@ class InquiryForm(SingleLineFieldsMixin, forms.ModelForm):
             "deadline",
         ]
         widgets = {"deadline": _local_datetime_widget(), "question": forms.Textarea(attrs={"rows": 4})}
-        labels = {"org_unit": "Your school or department"}
+        labels = {"org_unit": _("Your school or department")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,8 +112,8 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
         model = SchoolEvent
         fields = ["org_unit", "title", "starts_at", "location", "organiser"]
         widgets = {"starts_at": _local_datetime_widget()}
-        labels = {"org_unit": "School", "starts_at": "Starts (district time)"}
-        help_texts = {"organiser": "Receives the reminder and reads the announcement to parents."}
+        labels = {"org_unit": _("School"), "starts_at": _("Starts (district time)")}
+        help_texts = {"organiser": _("Receives the reminder and reads the announcement to parents.")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

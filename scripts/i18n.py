@@ -295,6 +295,11 @@ def unmarked_python_text(source: str, errors: set[str]) -> list[tuple[int, str]]
                 target, value = statement.targets[0].id, statement.value
                 if node.name == "Meta" and target in {"verbose_name", "verbose_name_plural"} and _literal_text(value):
                     flag(value, target)
+                # A form's Meta.labels / help_texts / error_messages: {"field": "text"}.
+                if node.name == "Meta" and target in {"labels", "help_texts"} and isinstance(value, ast.Dict):
+                    for text in value.values:
+                        if _literal_text(text):
+                            flag(text, f"Meta.{target}")
                 if choices and not target.startswith("_"):
                     if isinstance(value, ast.Tuple) and value.elts and _literal_text(value.elts[-1]):
                         flag(value.elts[-1], "choice label")

@@ -53,6 +53,8 @@ def test_the_scanners_find_unmarked_text():
     assert [line for line, _why in i18n.unmarked_python_text(source, set())] == [2]
     source = "class Status(TextChoices):\n    OPEN = 'open', 'Open'\n    SHUT = 'shut', _('Shut')\n"
     assert [line for line, _why in i18n.unmarked_python_text(source, set())] == [2]
+    source = "class F:\n    class Meta:\n        labels = {'a': 'Your school', 'b': _('Yours')}\n"
+    assert [line for line, _why in i18n.unmarked_python_text(source, set())] == [3]
     source = "def f():\n    raise RegistryError('No such account.')\n"
     assert [line for line, _why in i18n.unmarked_python_text(source, {"RegistryError"})] == [2]
 

@@ -195,4 +195,5 @@ def test_every_main_page_renders_in_french_with_no_english_left(
 ):
     page = _french_page(client, district, role, name, kwargs_builder, url, status)
     left = english_words(page, _data_words(district))
-    assert left == [], f"English left for {role}: {left}"
+    lines = [line.strip() for line in visible_text(page).splitlines() if set(WORD.findall(line)) & set(left)]
+    assert left == [], f"English left for {role}: {left}, in:\n" + "\n".join(lines[:15])
