@@ -7,3 +7,12 @@ class ConsentConfig(AppConfig):
 
     name = "consent"
     verbose_name = _("Student media consent")
+
+    def ready(self):
+        from audit.humanize import register_value_labels
+
+        from .models import USE_FIELDS, Consent
+
+        # The audit trail shows recorded answers (consent.recorded) as words, in the reader's language.
+        for use in USE_FIELDS:
+            register_value_labels(use, dict(Consent.choices))

@@ -454,7 +454,7 @@ def district_at_a_glance(today: date | None = None) -> DistrictGlance:
         rotation=Count("pk", filter=Q(needs_password_rotation=True)),
         overdue=Count("pk", filter=Q(status=ACTIVE, next_review_due__lt=today)),
     )
-    labels = {s.args[0]: s.name for s in SCHEDULES if s.args}
+    labels = {s.args[0]: gettext(s.name) for s in SCHEDULES if s.args}  # names are marked with gettext_noop
     sweeps = [
         SweepStatus(
             name,

@@ -36,7 +36,9 @@ def _in_french(*users):
 
 @pytest.fixture
 def french_statements(db):
-    """Two of the active statements have a French wording; the others only the English (§1.2.3)."""
+    """Two of the active statements have a French wording; the others only the English (§1.2.3). (The
+    shipped statements come with French, migration 0008: it is cleared first, as a district's own are.)"""
+    PolicyVersion.objects.update(wording_fr="", why_fr="")
     PolicyVersion.objects.filter(code="student_pii", is_active=True).update(wording_fr=PII_FR, why_fr=WHY_PII_FR)
     PolicyVersion.objects.filter(code="no_privacy", is_active=True).update(wording_fr=PRIVACY_FR)
     return {s.code: s for s in active_statements()}
@@ -141,13 +143,14 @@ def test_a_new_version_starts_from_the_french_too(district_admin, french_stateme
     assert (draft.wording_fr, draft.why_fr) == (PII_FR, WHY_PII_FR)
 
 
-def test_seed_demo_writes_the_french_wording_of_the_shipped_statements(db):
-    call_command("seed_demo", without_requests=True, verbosity=0)
+def test_the_shipped_statements_come_with_their_french_wording(db):
+    """Migration 0008: every statement the portal ships with (version 2026-1) has its French, so a
+    French-speaking district reads them in French from the first day; seed_demo changes nothing of it."""
     versions = list(PolicyVersion.objects.filter(is_active=True))
     assert versions and all(v.wording_fr and v.why_fr for v in versions)
     pii = next(v for v in versions if v.code == "student_pii")
     assert pii.wording_fr.startswith("Je ne publierai")
-    call_command("seed_demo", without_requests=True, verbosity=0)  # run again: nothing to change, nothing refused
+    call_command("seed_demo", without_requests=True, verbosity=0)
     assert PolicyVersion.objects.get(pk=pii.pk).wording_fr == pii.wording_fr
 
 

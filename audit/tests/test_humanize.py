@@ -131,3 +131,32 @@ def test_audit_list_shows_sentences_and_the_export_keeps_the_codes(client_for, p
     assert "request.withdrawn" not in body.split("<tbody>")[1]
     csv_text = client.get(reverse("audit:export")).content.decode()
     assert "request.withdrawn" in csv_text
+
+
+def _detail_keys() -> set[str]:
+    """Every key a service writes in an event's `details={...}` literal, read from the source."""
+    import ast
+
+    keys = set()
+    for path in _source_files():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.keyword) and node.arg == "details" and isinstance(node.value, ast.Dict):
+                keys.update(k.value for k in node.value.keys if isinstance(k, ast.Constant))
+    return keys
+
+
+def test_every_detail_key_the_code_records_has_a_label_for_translation():
+    """A key with no label would read as its code, in English whatever the reader's language (issue 17)."""
+    from audit.humanize import _HIDDEN, _KEY_LABELS
+
+    keys = _detail_keys()
+    assert {"reason", "school_year", "trigger"} <= keys  # the scan reads the services
+    assert sorted(keys - set(_KEY_LABELS) - _HIDDEN) == []
+
+
+def test_consent_answers_read_in_the_readers_language():
+    from django.utils import translation
+
+    with translation.override("fr-ca"):
+        details = humanize(AuditEvent(action="consent.recorded", details={"photo_video": "refused"})).details
+    assert [(d.label, d.text) for d in details] == [("Photos et vidéos", "Refusé")]

@@ -156,6 +156,11 @@ def _data_words(d) -> set[str]:
     names = [str(x) for model in (OrgUnit, Platform) for x in model.objects.all()]
     names += [f"{u.first_name} {u.last_name} {u.email}" for u in User.objects.all()]
     names += [str(v) for v in vars(d).values() if hasattr(v, "pk")]
+    # What requesters typed (the request's own words) is data too.
+    from approvals.models import AccountRequest
+
+    typed = ("title", "description", "intended_audience", "identification_text", "mission_alignment")
+    names += [str(text) for row in AccountRequest.objects.values_list(*typed) for text in row]
     return {w for text in names for w in WORD.findall(text)}
 
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import Membership, OrgUnit, User
 from approvals import services as approvals
 from approvals.acknowledgements import STATEMENTS
-from approvals.models import AccountRequest, PolicyVersion
+from approvals.models import AccountRequest
 from catalogue.models import Platform
 from moderation import services as moderation
 from moderation.models import CheckIn
@@ -38,57 +38,6 @@ from registry import services as registry
 from registry.models import RegistryEntry
 
 DEMO_PASSWORD = "demo-pass-1311"
-
-# The statements staff acknowledge, in French (issue 17): the district's French wording and why of the
-# versions the portal ships with (approvals migration 0005, version "2026-1"). A version reworded since
-# keeps whatever French the district wrote for it.
-STATEMENTS_VERSION = "2026-1"
-STATEMENTS_FR = {
-    "ap1201": (
-        "J’ai lu et compris l’AP 1201, Utilisation acceptable des TI.",
-        "§1.2.3\u00a0: avant la création d’un site professionnel, le personnel confirme connaître la procédure "
-        "d’utilisation acceptable des TI du district.",
-    ),
-    "ap1201_a": (
-        "J’ai lu l’annexe 1201 A, le formulaire d’autorisation du personnel pour l’accès aux TIC.",
-        "Le §1.2.3 nomme cette annexe parmi les documents à lire d’abord.",
-    ),
-    "ap1201_b": (
-        "J’ai lu l’annexe 1201 B, le formulaire d’autorisation des élèves pour l’accès aux TIC.",
-        "Le §1.2.3 nomme cette annexe parmi les documents à lire d’abord.",
-    ),
-    "ap1201_c": (
-        "J’ai lu l’annexe 1201 C, le formulaire de consentement des élèves aux médias et au site Web.",
-        "Le §1.2.3 nomme cette annexe parmi les documents à lire d’abord.",
-    ),
-    "platform_rules": (
-        "Je comprends les règles et les conditions de la plateforme que je demande à utiliser.",
-        "§1.3.4\u00a0: connaître les conditions propres à la plateforme relève de votre responsabilité; "
-        "cette page y mène.",
-    ),
-    "no_privacy": (
-        "Je comprends que je ne peux m’attendre à aucune confidentialité dans l’usage de ce site professionnel.",
-        "§1.4.1\u00a0: l’usage d’un site professionnel peut être examiné par le district.",
-    ),
-    "student_pii": (
-        "Je ne publierai ni renseignements personnels ni photos d’élèves sans consentement (celui d’un parent "
-        "lorsque l’élève n’a pas l’âge du consentement).",
-        "§1.3.6\u00a0: rien qui identifie un élève n’est publié sans consentement.",
-    ),
-    "professional_use": (
-        "J’utiliserai le site à des fins professionnelles seulement.",
-        "§1.2.1.1\u00a0: les sites qui touchent des élèves servent des fins professionnelles seulement.",
-    ),
-    "student_accounts": (
-        "Je ne consulterai pas les comptes personnels de médias sociaux de mes élèves.",
-        "§1.2.1.2\u00a0: le personnel ne regarde pas les comptes personnels de ses élèves.",
-    ),
-    "daily_monitoring": (
-        "Si les commentaires sont activés, je les surveillerai chaque jour; s’ils sont modérés, régulièrement.",
-        "§1.4.3\u00a0: commentaires désactivés ou modérés est le réglage recommandé; les commentaires activés sont lus "
-        "chaque jour.",
-    ),
-}
 
 UNITS = [
     ("ridgeview", "Ridgeview Elementary", OrgUnit.Kind.SCHOOL, "https://ridgeview.sd.example"),
@@ -471,7 +420,6 @@ class Command(BaseCommand):
         self.made = 0
         self.units = self._units()
         self._platforms()
-        self._statements_in_french()
         self.people = self._people()
         if not without_requests:
             self._accounts()
@@ -519,16 +467,6 @@ class Command(BaseCommand):
                     "supports_comments_off": comments_off,
                 },
             )
-
-    def _statements_in_french(self) -> None:
-        """The French wording of the shipped statements, written once beside the English, as a district
-        admin does in the admin (a published version's French may be added while empty, never changed)."""
-        versions = PolicyVersion.objects.filter(
-            code__in=STATEMENTS_FR, version=STATEMENTS_VERSION, wording_fr="", why_fr=""
-        )
-        for version in versions:
-            version.wording_fr, version.why_fr = STATEMENTS_FR[version.code]
-            version.save(update_fields=["wording_fr", "why_fr"])
 
     def _people(self) -> dict[str, User]:
         people = {}
