@@ -161,6 +161,10 @@ def _data_words(d) -> set[str]:
 
     typed = ("title", "description", "intended_audience", "identification_text", "mission_alignment")
     names += [str(text) for row in AccountRequest.objects.values_list(*typed) for text in row]
+    # The wording a requester acknowledged is evidence, shown as it was read (here, in English).
+    from approvals.models import Acknowledgement
+
+    names += list(Acknowledgement.objects.values_list("statement_text", flat=True))
     return {w for text in names for w in WORD.findall(text)}
 
 
