@@ -161,11 +161,12 @@ def long_ago():
 @pytest.fixture
 def transactional_db(transactional_db):
     """pytest-django's transactional_db, with the policy versions seeded by approvals/migrations/0005
-    put back: each transactional test empties every table when it ends (Django's flush), and the
+    (and their French, 0008) put back: each transactional test empties every table when it ends (Django's flush), and the
     transactional tests after it still need the statements. (Django's serialized rollback would do
     this in general, but it restores nothing in the Playwright tests, whose ORM calls run in another
     context than the one that holds the serialized data.)"""
     from django.apps import apps
 
     importlib.import_module("approvals.migrations.0005_seed_policy_versions").seed(apps, None)
+    importlib.import_module("approvals.migrations.0008_french_wording_of_shipped_statements").add_french(apps, None)
     return transactional_db
