@@ -162,9 +162,9 @@ def long_ago():
 def transactional_db(transactional_db):
     """pytest-django's transactional_db, with the policy versions seeded by approvals/migrations/0005
     (and their French, 0008) put back: each transactional test empties every table when it ends
-    (Django's flush), and the transactional tests after it still need the statements. (Django's serialized rollback would do
-    this in general, but it restores nothing in the Playwright tests, whose ORM calls run in another
-    context than the one that holds the serialized data.)"""
+    (Django's flush), and the transactional tests after it still need the statements. (Django's
+    serialized rollback would do this in general, but it restores nothing in the Playwright tests,
+    whose ORM calls run in another context than the one that holds the serialized data.)"""
     from django.apps import apps
 
     importlib.import_module("approvals.migrations.0005_seed_policy_versions").seed(apps, None)
