@@ -6,60 +6,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_user_language'),
+        ("accounts", "0005_user_language"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='membership',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+            model_name="membership",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
         ),
         migrations.AlterField(
-            model_name='membership',
-            name='org_unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='accounts.orgunit', verbose_name='unit'),
+            model_name="membership",
+            name="org_unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="accounts.orgunit",
+                verbose_name="unit",
+            ),
         ),
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('employee', 'Employee'), ('approver', 'Principal / supervisor (approver)'), ('consent_clerk', 'Office staff: student media consent roster')], default='employee', max_length=20, verbose_name='role'),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("employee", "Employee"),
+                    ("approver", "Principal / supervisor (approver)"),
+                    ("consent_clerk", "Office staff: student media consent roster"),
+                ],
+                default="employee",
+                max_length=20,
+                verbose_name="role",
+            ),
         ),
         migrations.AlterField(
-            model_name='membership',
-            name='title',
-            field=models.CharField(blank=True, help_text='e.g. Principal, Grade 5 teacher.', max_length=100, verbose_name='title'),
+            model_name="membership",
+            name="title",
+            field=models.CharField(
+                blank=True, help_text="e.g. Principal, Grade 5 teacher.", max_length=100, verbose_name="title"
+            ),
         ),
         migrations.AlterField(
-            model_name='membership',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="membership",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AlterField(
-            model_name='orgunit',
-            name='code',
-            field=models.SlugField(help_text='Short code, e.g. the school number.', max_length=40, unique=True, verbose_name='code'),
+            model_name="orgunit",
+            name="code",
+            field=models.SlugField(
+                help_text="Short code, e.g. the school number.", max_length=40, unique=True, verbose_name="code"
+            ),
         ),
         migrations.AlterField(
-            model_name='orgunit',
-            name='is_active',
-            field=models.BooleanField(default=True, verbose_name='active'),
+            model_name="orgunit",
+            name="is_active",
+            field=models.BooleanField(default=True, verbose_name="active"),
         ),
         migrations.AlterField(
-            model_name='orgunit',
-            name='kind',
-            field=models.CharField(choices=[('school', 'School'), ('department', 'Department'), ('district_office', 'District office')], default='school', max_length=20, verbose_name='kind'),
+            model_name="orgunit",
+            name="kind",
+            field=models.CharField(
+                choices=[("school", "School"), ("department", "Department"), ("district_office", "District office")],
+                default="school",
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='orgunit',
-            name='members',
-            field=models.ManyToManyField(related_name='org_units', through='accounts.Membership', to=settings.AUTH_USER_MODEL, verbose_name='members'),
+            model_name="orgunit",
+            name="members",
+            field=models.ManyToManyField(
+                related_name="org_units",
+                through="accounts.Membership",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="members",
+            ),
         ),
         migrations.AlterField(
-            model_name='orgunit',
-            name='name',
-            field=models.CharField(max_length=200, unique=True, verbose_name='name'),
+            model_name="orgunit",
+            name="name",
+            field=models.CharField(max_length=200, unique=True, verbose_name="name"),
         ),
     ]

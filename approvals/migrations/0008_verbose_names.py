@@ -7,116 +7,159 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('approvals', '0007_french_wording_and_labels'),
+        ("approvals", "0007_french_wording_and_labels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accountrequest',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+            model_name="accountrequest",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='decided_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='decided at'),
+            model_name="accountrequest",
+            name="decided_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by'),
+            model_name="accountrequest",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="decided by",
+            ),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='decision_comment',
-            field=models.TextField(blank=True, max_length=4000, validators=[core.text.LongTextValidator()], verbose_name='decision comment'),
+            model_name="accountrequest",
+            name="decision_comment",
+            field=models.TextField(
+                blank=True, max_length=4000, validators=[core.text.LongTextValidator()], verbose_name="decision comment"
+            ),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='draft_acknowledgements',
-            field=models.JSONField(blank=True, default=dict, verbose_name='draft acknowledgements'),
+            model_name="accountrequest",
+            name="draft_acknowledgements",
+            field=models.JSONField(blank=True, default=dict, verbose_name="draft acknowledgements"),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='submitted_at',
-            field=models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='submitted at'),
+            model_name="accountrequest",
+            name="submitted_at",
+            field=models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="submitted at"),
         ),
         migrations.AlterField(
-            model_name='accountrequest',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
+            model_name="accountrequest",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
         ),
         migrations.AlterField(
-            model_name='acknowledgement',
-            name='acknowledged_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='acknowledged at'),
+            model_name="acknowledgement",
+            name="acknowledged_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="acknowledged at"),
         ),
         migrations.AlterField(
-            model_name='acknowledgement',
-            name='acknowledged_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acknowledged by'),
+            model_name="acknowledgement",
+            name="acknowledged_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="acknowledged by",
+            ),
         ),
         migrations.AlterField(
-            model_name='acknowledgement',
-            name='request',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='acknowledgements', to='approvals.accountrequest', verbose_name='request'),
+            model_name="acknowledgement",
+            name="request",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="acknowledgements",
+                to="approvals.accountrequest",
+                verbose_name="request",
+            ),
         ),
         migrations.AlterField(
-            model_name='acknowledgement',
-            name='statement',
-            field=models.CharField(max_length=30, verbose_name='statement'),
+            model_name="acknowledgement",
+            name="statement",
+            field=models.CharField(max_length=30, verbose_name="statement"),
         ),
         migrations.AlterField(
-            model_name='acknowledgement',
-            name='statement_version',
-            field=models.CharField(max_length=20, verbose_name='statement version'),
+            model_name="acknowledgement",
+            name="statement_version",
+            field=models.CharField(max_length=20, verbose_name="statement version"),
         ),
         migrations.AlterField(
-            model_name='policyversion',
-            name='clause',
-            field=models.CharField(help_text='The clause the statement serves, e.g. “§1.3.6”.', max_length=40, verbose_name='clause'),
+            model_name="policyversion",
+            name="clause",
+            field=models.CharField(
+                help_text="The clause the statement serves, e.g. “§1.3.6”.", max_length=40, verbose_name="clause"
+            ),
         ),
         migrations.AlterField(
-            model_name='policyversion',
-            name='code',
-            field=models.SlugField(help_text='The statement this wording belongs to, e.g. “student_pii”; the same across versions.', max_length=30, verbose_name='code'),
+            model_name="policyversion",
+            name="code",
+            field=models.SlugField(
+                help_text="The statement this wording belongs to, e.g. “student_pii”; the same across versions.",
+                max_length=30,
+                verbose_name="code",
+            ),
         ),
         migrations.AlterField(
-            model_name='policyversion',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+            model_name="policyversion",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
         ),
         migrations.AlterField(
-            model_name='policyversion',
-            name='is_active',
-            field=models.BooleanField(default=False, help_text='The version requesters are asked to acknowledge now (one per statement).', verbose_name='active'),
+            model_name="policyversion",
+            name="is_active",
+            field=models.BooleanField(
+                default=False,
+                help_text="The version requesters are asked to acknowledge now (one per statement).",
+                verbose_name="active",
+            ),
         ),
         migrations.AlterField(
-            model_name='policyversion',
-            name='position',
-            field=models.PositiveSmallIntegerField(default=100, help_text='Order on the request form (smallest first).', verbose_name='position'),
+            model_name="policyversion",
+            name="position",
+            field=models.PositiveSmallIntegerField(
+                default=100, help_text="Order on the request form (smallest first).", verbose_name="position"
+            ),
         ),
         migrations.AlterField(
-            model_name='policyversion',
-            name='published_at',
-            field=models.DateTimeField(blank=True, help_text='Empty while the wording is a draft.', null=True, verbose_name='published at'),
+            model_name="policyversion",
+            name="published_at",
+            field=models.DateTimeField(
+                blank=True, help_text="Empty while the wording is a draft.", null=True, verbose_name="published at"
+            ),
         ),
         migrations.AlterField(
-            model_name='policyversion',
-            name='published_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by'),
+            model_name="policyversion",
+            name="published_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="published by",
+            ),
         ),
         migrations.AlterField(
-            model_name='policyversion',
-            name='version',
-            field=models.CharField(help_text='e.g. “2026-2”; unique per statement.', max_length=20, verbose_name='version'),
+            model_name="policyversion",
+            name="version",
+            field=models.CharField(
+                help_text="e.g. “2026-2”; unique per statement.", max_length=20, verbose_name="version"
+            ),
         ),
         migrations.AlterField(
-            model_name='policyversion',
-            name='wording',
-            field=models.TextField(help_text="What the requester ticks, in the district's own words.", verbose_name='wording'),
+            model_name="policyversion",
+            name="wording",
+            field=models.TextField(
+                help_text="What the requester ticks, in the district's own words.", verbose_name="wording"
+            ),
         ),
     ]

@@ -6,58 +6,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_verbose_names'),
-        ('audit', '0004_search_trigram_indexes'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("accounts", "0006_verbose_names"),
+        ("audit", "0004_search_trigram_indexes"),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(db_index=True, help_text='e.g. request.approved', max_length=60, verbose_name='action'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                db_index=True, help_text="e.g. request.approved", max_length=60, verbose_name="action"
+            ),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor'),
+            model_name="auditevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="actor",
+            ),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at'),
+            model_name="auditevent",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created at"),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='details',
-            field=models.JSONField(blank=True, default=dict, help_text='Never holds secrets.', verbose_name='details'),
+            model_name="auditevent",
+            name="details",
+            field=models.JSONField(blank=True, default=dict, help_text="Never holds secrets.", verbose_name="details"),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='org_unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.orgunit', verbose_name='unit'),
+            model_name="auditevent",
+            name="org_unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.orgunit",
+                verbose_name="unit",
+            ),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='source_ip',
-            field=models.GenericIPAddressField(blank=True, null=True, verbose_name='source IP address'),
+            model_name="auditevent",
+            name="source_ip",
+            field=models.GenericIPAddressField(blank=True, null=True, verbose_name="source IP address"),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='target_id',
-            field=models.CharField(blank=True, max_length=64, verbose_name='target ID'),
+            model_name="auditevent",
+            name="target_id",
+            field=models.CharField(blank=True, max_length=64, verbose_name="target ID"),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='target_repr',
-            field=models.CharField(blank=True, max_length=255, verbose_name='target'),
+            model_name="auditevent",
+            name="target_repr",
+            field=models.CharField(blank=True, max_length=255, verbose_name="target"),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='target_type',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype', verbose_name='target type'),
+            model_name="auditevent",
+            name="target_type",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="contenttypes.contenttype",
+                verbose_name="target type",
+            ),
         ),
     ]

@@ -6,61 +6,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('consent', '0002_labels'),
+        ("consent", "0002_labels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='roster',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+            model_name="roster",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
         ),
         migrations.AlterField(
-            model_name='roster',
-            name='last_imported_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='last imported at'),
+            model_name="roster",
+            name="last_imported_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="last imported at"),
         ),
         migrations.AlterField(
-            model_name='roster',
-            name='last_imported_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='last imported by'),
+            model_name="roster",
+            name="last_imported_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="last imported by",
+            ),
         ),
         migrations.AlterField(
-            model_name='roster',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
+            model_name="roster",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
         ),
         migrations.AlterField(
-            model_name='schoolclass',
-            name='roster',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='classes', to='consent.roster', verbose_name='roster'),
+            model_name="schoolclass",
+            name="roster",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="classes",
+                to="consent.roster",
+                verbose_name="roster",
+            ),
         ),
         migrations.AlterField(
-            model_name='student',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+            model_name="student",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
         ),
         migrations.AlterField(
-            model_name='student',
-            name='recorded_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='recorded at'),
+            model_name="student",
+            name="recorded_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="recorded at"),
         ),
         migrations.AlterField(
-            model_name='student',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
+            model_name="student",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="recorded by",
+            ),
         ),
         migrations.AlterField(
-            model_name='student',
-            name='roster',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='students', to='consent.roster', verbose_name='roster'),
+            model_name="student",
+            name="roster",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="students",
+                to="consent.roster",
+                verbose_name="roster",
+            ),
         ),
         migrations.AlterField(
-            model_name='student',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
+            model_name="student",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
         ),
     ]

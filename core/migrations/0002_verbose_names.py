@@ -4,35 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_one_time_form_tokens'),
+        ("core", "0001_one_time_form_tokens"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='formsubmission',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at'),
+            model_name="formsubmission",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created at"),
         ),
         migrations.AlterField(
-            model_name='formsubmission',
-            name='target',
-            field=models.CharField(blank=True, help_text='Where the first submission was sent.', max_length=500, verbose_name='target'),
+            model_name="formsubmission",
+            name="target",
+            field=models.CharField(
+                blank=True, help_text="Where the first submission was sent.", max_length=500, verbose_name="target"
+            ),
         ),
         migrations.AlterField(
-            model_name='formsubmission',
-            name='token',
-            field=models.CharField(max_length=64, unique=True, verbose_name='token'),
+            model_name="formsubmission",
+            name="token",
+            field=models.CharField(max_length=64, unique=True, verbose_name="token"),
         ),
         migrations.AlterField(
-            model_name='formsubmission',
-            name='user_id',
-            field=models.BigIntegerField(blank=True, null=True, verbose_name='user ID'),
+            model_name="formsubmission",
+            name="user_id",
+            field=models.BigIntegerField(blank=True, null=True, verbose_name="user ID"),
         ),
         migrations.AlterField(
-            model_name='formsubmission',
-            name='view',
-            field=models.CharField(help_text='The view that handled the first submission.', max_length=200, verbose_name='view'),
+            model_name="formsubmission",
+            name="view",
+            field=models.CharField(
+                help_text="The view that handled the first submission.", max_length=200, verbose_name="view"
+            ),
         ),
     ]

@@ -6,62 +6,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('moderation', '0001_initial'),
-        ('registry', '0009_verbose_names'),
+        ("moderation", "0001_initial"),
+        ("registry", "0009_verbose_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='checkin',
-            name='checked_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='checked at'),
+            model_name="checkin",
+            name="checked_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="checked at"),
         ),
         migrations.AlterField(
-            model_name='checkin',
-            name='checked_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='checked by'),
+            model_name="checkin",
+            name="checked_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="checked by",
+            ),
         ),
         migrations.AlterField(
-            model_name='checkin',
-            name='comment_setting',
-            field=models.CharField(help_text="The account's comment setting at the time.", max_length=10, verbose_name='comment setting'),
+            model_name="checkin",
+            name="comment_setting",
+            field=models.CharField(
+                help_text="The account's comment setting at the time.", max_length=10, verbose_name="comment setting"
+            ),
         ),
         migrations.AlterField(
-            model_name='checkin',
-            name='entry',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='checkins', to='registry.registryentry', verbose_name='account'),
+            model_name="checkin",
+            name="entry",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="checkins",
+                to="registry.registryentry",
+                verbose_name="account",
+            ),
         ),
         migrations.AlterField(
-            model_name='checkin',
-            name='period_start',
-            field=models.DateField(help_text='The day (comments on) or the Monday of the week (moderated).', verbose_name='period start'),
+            model_name="checkin",
+            name="period_start",
+            field=models.DateField(
+                help_text="The day (comments on) or the Monday of the week (moderated).", verbose_name="period start"
+            ),
         ),
         migrations.AlterField(
-            model_name='checkin',
-            name='via',
-            field=models.CharField(choices=[('portal', 'Portal'), ('email', 'One-click e-mail link')], default='portal', max_length=10, verbose_name='via'),
+            model_name="checkin",
+            name="via",
+            field=models.CharField(
+                choices=[("portal", "Portal"), ("email", "One-click e-mail link")],
+                default="portal",
+                max_length=10,
+                verbose_name="via",
+            ),
         ),
         migrations.AlterField(
-            model_name='missedcheckin',
-            name='comment_setting',
-            field=models.CharField(max_length=10, verbose_name='comment setting'),
+            model_name="missedcheckin",
+            name="comment_setting",
+            field=models.CharField(max_length=10, verbose_name="comment setting"),
         ),
         migrations.AlterField(
-            model_name='missedcheckin',
-            name='entry',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='missed_checkins', to='registry.registryentry', verbose_name='account'),
+            model_name="missedcheckin",
+            name="entry",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="missed_checkins",
+                to="registry.registryentry",
+                verbose_name="account",
+            ),
         ),
         migrations.AlterField(
-            model_name='missedcheckin',
-            name='period_start',
-            field=models.DateField(verbose_name='period start'),
+            model_name="missedcheckin",
+            name="period_start",
+            field=models.DateField(verbose_name="period start"),
         ),
         migrations.AlterField(
-            model_name='missedcheckin',
-            name='recorded_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='recorded at'),
+            model_name="missedcheckin",
+            name="recorded_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="recorded at"),
         ),
     ]

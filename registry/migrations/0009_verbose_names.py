@@ -6,31 +6,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0008_verbose_names_for_translation'),
+        ("registry", "0008_verbose_names_for_translation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='coadminterm',
-            name='ended_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='ended at'),
+            model_name="coadminterm",
+            name="ended_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="ended at"),
         ),
         migrations.AlterField(
-            model_name='coadminterm',
-            name='set_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='set by'),
+            model_name="coadminterm",
+            name="set_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="set by",
+            ),
         ),
         migrations.AlterField(
-            model_name='coadminterm',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="coadminterm",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AlterField(
-            model_name='registryentry',
-            name='lookup_url',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=300, verbose_name='lookup URL'),
+            model_name="registryentry",
+            name="lookup_url",
+            field=models.CharField(
+                blank=True, db_index=True, editable=False, max_length=300, verbose_name="lookup URL"
+            ),
         ),
     ]
