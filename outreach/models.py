@@ -81,7 +81,7 @@ class MediaInquiry(models.Model):
         related_name="media_inquiries_handled",
         help_text=_("The communications manager who last acted on it."),
     )
-    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("receipt acknowledged at"), null=True, blank=True)
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)

@@ -106,7 +106,7 @@ class RegistryEntry(models.Model):
         help_text=_("The account's name on the platform, without @."),
     )
     url = models.URLField(_("public URL"), max_length=300, blank=True)
-    lookup_url = models.CharField(_("lookup URL"), max_length=300, blank=True, db_index=True, editable=False)
+    lookup_url = models.CharField(_("normalized URL"), max_length=300, blank=True, db_index=True, editable=False)
 
     # §1.2.4: how the site says it is a professional district site, and the school or unit website it
     # links to; carried from the approved request at registration, asked for on import, re-confirmed by

@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="mediainquiry",
             name="acknowledged_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="acknowledged at"),
+            field=models.DateTimeField(blank=True, null=True, verbose_name="receipt acknowledged at"),
         ),
         migrations.AlterField(
             model_name="mediainquiry",

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
             model_name="registryentry",
             name="lookup_url",
             field=models.CharField(
-                blank=True, db_index=True, editable=False, max_length=300, verbose_name="lookup URL"
+                blank=True, db_index=True, editable=False, max_length=300, verbose_name="normalized URL"
             ),
         ),
     ]
