@@ -96,14 +96,14 @@ class OrgUnit(models.Model):
         DEPARTMENT = "department", _("Department")
         DISTRICT_OFFICE = "district_office", _("District office")
 
-    name = models.CharField(max_length=200, unique=True)
-    code = models.SlugField(max_length=40, unique=True, help_text=_("Short code, e.g. the school number."))
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SCHOOL)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Short code, e.g. the school number."))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SCHOOL)
     website_url = models.URLField(
         _("website"), blank=True, help_text=_("Professional sites link back to this page (AP 1311 §1.2.4).")
     )
-    is_active = models.BooleanField(default=True)
-    members = models.ManyToManyField(User, through="Membership", related_name="org_units")
+    is_active = models.BooleanField(_("active"), default=True)
+    members = models.ManyToManyField(User, verbose_name=_("members"), through="Membership", related_name="org_units")
 
     class Meta:
         ordering = ["name"]
@@ -130,11 +130,11 @@ class Membership(models.Model):
         # Designated office staff who keep the student media consent roster (§1.3.6).
         CONSENT_CLERK = "consent_clerk", _("Office staff: student media consent roster")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.EMPLOYEE)
-    title = models.CharField(max_length=100, blank=True, help_text=_("e.g. Principal, Grade 5 teacher."))
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EMPLOYEE)
+    title = models.CharField(_("title"), max_length=100, blank=True, help_text=_("e.g. Principal, Grade 5 teacher."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["org_unit__name", "role", "user__email"]

@@ -34,25 +34,37 @@ class ApiTokenQuerySet(models.QuerySet):
 class ApiToken(models.Model):
     """A key for one service (the web team's site, the SIEM...), with scopes, units and an expiry."""
 
-    name = models.CharField(max_length=100, help_text=_("Which system uses it, e.g. “District website”."))
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=100, help_text=_("Which system uses it, e.g. “District website”."))
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
     key_hint = models.CharField(
-        max_length=20, editable=False, help_text=_("The key's first characters, to recognise it; never the key.")
+        _("key hint"),
+        max_length=20,
+        editable=False,
+        help_text=_("The key's first characters, to recognise it; never the key."),
     )
-    scopes = models.JSONField(default=list, help_text=_("What the token may read (api.scopes.Scope)."))
+    scopes = models.JSONField(_("scopes"), default=list, help_text=_("What the token may read (api.scopes.Scope)."))
     units = models.ManyToManyField(
         to="accounts.OrgUnit",
+        verbose_name=_("units"),
         blank=True,
         related_name="+",
         help_text=_("Only these schools or departments. Leave empty for the whole district."),
     )
-    expires_at = models.DateTimeField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
 
     objects = ApiTokenQuerySet.as_manager()
@@ -83,25 +95,30 @@ class WebhookEndpoint(models.Model):
         JSON = "json", _("JSON event (for programs)")
         CHAT = "chat", _('Chat message (Teams / Slack incoming webhook: {"text": ...})')
 
-    name = models.CharField(max_length=100)
+    name = models.CharField(_("name"), max_length=100)
     url = models.URLField(
         _("URL"), max_length=500, help_text=_("http(s) only; private addresses are refused in production.")
     )
     events = models.JSONField(
-        default=list, help_text=_("Event names, e.g. inquiry.created (api.scopes.WEBHOOK_EVENTS).")
+        _("events"), default=list, help_text=_("Event names, e.g. inquiry.created (api.scopes.WEBHOOK_EVENTS).")
     )
     units = models.ManyToManyField(
         to="accounts.OrgUnit",
+        verbose_name=_("units"),
         blank=True,
         related_name="+",
         help_text=_("Only events of these units; empty: every unit."),
     )
-    body_format = models.CharField(max_length=10, choices=BodyFormat.choices, default=BodyFormat.JSON)
-    secret = EncryptedTextField(help_text=_("Signs every delivery (HMAC-SHA256); shown once, encrypted at rest."))
+    body_format = models.CharField(_("body format"), max_length=10, choices=BodyFormat.choices, default=BodyFormat.JSON)
+    secret = EncryptedTextField(
+        _("secret"), help_text=_("Signs every delivery (HMAC-SHA256); shown once, encrypted at rest.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -120,19 +137,23 @@ class WebhookDelivery(models.Model):
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Gave up")
 
-    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.PROTECT, related_name="deliveries")
-    audit_event = models.ForeignKey("audit.AuditEvent", on_delete=models.PROTECT, related_name="+")
-    event = models.CharField(max_length=60, choices=WEBHOOK_EVENT_CHOICES)
-    payload = models.JSONField(help_text=_("The body sent (never a secret)."))
-    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, verbose_name=_("endpoint"), on_delete=models.PROTECT, related_name="deliveries"
+    )
+    audit_event = models.ForeignKey(
+        "audit.AuditEvent", verbose_name=_("audit event"), on_delete=models.PROTECT, related_name="+"
+    )
+    event = models.CharField(_("event"), max_length=60, choices=WEBHOOK_EVENT_CHOICES)
+    payload = models.JSONField(_("payload"), help_text=_("The body sent (never a secret)."))
+    idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(_("last status code"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -90,17 +90,24 @@ class AccountRequest(models.Model):
     identification_text = models.TextField(_("identification text"), max_length=1000, validators=[validate_long_text])
     school_website_url = models.URLField(_("link to the school or unit website"))
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, db_index=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    decision_comment = models.TextField(blank=True, max_length=4000, validators=[validate_long_text])
+    decision_comment = models.TextField(
+        _("decision comment"), blank=True, max_length=4000, validators=[validate_long_text]
+    )
     # Statements ticked while the request is being written (code → version). They become
     # Acknowledgement rows, with their time, only when the request is submitted.
-    draft_acknowledgements = models.JSONField(default=dict, blank=True)
+    draft_acknowledgements = models.JSONField(_("draft acknowledgements"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -152,12 +159,15 @@ class PolicyVersion(models.Model):
     ADD_ONCE_FIELDS = ("wording_fr", "why_fr")
 
     code = models.SlugField(
+        _("code"),
         max_length=30,
         help_text=_("The statement this wording belongs to, e.g. “student_pii”; the same across versions."),
     )
-    clause = models.CharField(max_length=40, help_text=_("The clause the statement serves, e.g. “§1.3.6”."))
-    version = models.CharField(max_length=20, help_text=_("e.g. “2026-2”; unique per statement."))
-    wording = models.TextField(help_text=_("What the requester ticks, in the district's own words."))
+    clause = models.CharField(
+        _("clause"), max_length=40, help_text=_("The clause the statement serves, e.g. “§1.3.6”.")
+    )
+    version = models.CharField(_("version"), max_length=20, help_text=_("e.g. “2026-2”; unique per statement."))
+    wording = models.TextField(_("wording"), help_text=_("What the requester ticks, in the district's own words."))
     why = models.CharField(
         _("why it is asked"),
         max_length=300,
@@ -172,15 +182,26 @@ class PolicyVersion(models.Model):
         help_text=_("The same statement in French. Once published, it may be added if missing, never changed."),
     )
     why_fr = models.CharField(_("why it is asked (French)"), max_length=300, blank=True)
-    position = models.PositiveSmallIntegerField(default=100, help_text=_("Order on the request form (smallest first)."))
-    published_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty while the wording is a draft."))
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=100, help_text=_("Order on the request form (smallest first).")
+    )
+    published_at = models.DateTimeField(
+        _("published at"), null=True, blank=True, help_text=_("Empty while the wording is a draft.")
+    )
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     is_active = models.BooleanField(
-        default=False, help_text=_("The version requesters are asked to acknowledge now (one per statement).")
+        _("active"),
+        default=False,
+        help_text=_("The version requesters are asked to acknowledge now (one per statement)."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["position", "code", "-created_at"]
@@ -243,14 +264,18 @@ class Acknowledgement(models.Model):
     `statement_language` "fr-ca", when they read the form in French (issue 17; empty before then).
     """
 
-    request = models.ForeignKey(AccountRequest, on_delete=models.CASCADE, related_name="acknowledgements")
-    statement = models.CharField(max_length=30)
-    statement_version = models.CharField(max_length=20)
+    request = models.ForeignKey(
+        AccountRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    statement = models.CharField(_("statement"), max_length=30)
+    statement_version = models.CharField(_("statement version"), max_length=20)
     statement_text = models.TextField(_("wording acknowledged"), blank=True)
     # The language of `statement_text` (issue 17): "fr-ca" when the person read and ticked the French wording.
     statement_language = models.CharField(_("language of the wording"), max_length=10, blank=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    acknowledged_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("acknowledged by"), on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), auto_now_add=True)
 
     class Meta:
         ordering = ["request", "statement"]

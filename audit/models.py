@@ -28,17 +28,26 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    action = models.CharField(max_length=60, db_index=True, help_text=_("e.g. request.approved"))
-    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
-    target_id = models.CharField(max_length=64, blank=True)
-    target_repr = models.CharField(max_length=255, blank=True)
-    org_unit = models.ForeignKey("accounts.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    source_ip = models.GenericIPAddressField(null=True, blank=True)
-    details = models.JSONField(default=dict, blank=True, help_text=_("Never holds secrets."))
+    action = models.CharField(_("action"), max_length=60, db_index=True, help_text=_("e.g. request.approved"))
+    target_type = models.ForeignKey(
+        ContentType, verbose_name=_("target type"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    target_id = models.CharField(_("target ID"), max_length=64, blank=True)
+    target_repr = models.CharField(_("target"), max_length=255, blank=True)
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_ip = models.GenericIPAddressField(_("source IP address"), null=True, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True, help_text=_("Never holds secrets."))
 
     objects = AuditEventQuerySet.as_manager()
 

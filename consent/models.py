@@ -48,11 +48,16 @@ class Roster(models.Model):
     school_year = models.PositiveSmallIntegerField(
         gettext_lazy("school year"), help_text=gettext_lazy("The year the school year started (2026 for 2026–27).")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    last_imported_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
+    last_imported_at = models.DateTimeField(gettext_lazy("last imported at"), null=True, blank=True)
     last_imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("last imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -69,7 +74,9 @@ class Roster(models.Model):
 class SchoolClass(models.Model):
     """A class or homeroom of a roster, e.g. “Div 3”, “5A” or “Science 9 block B”."""
 
-    roster = models.ForeignKey(Roster, on_delete=models.CASCADE, related_name="classes")
+    roster = models.ForeignKey(
+        Roster, verbose_name=gettext_lazy("roster"), on_delete=models.CASCADE, related_name="classes"
+    )
     name = models.CharField(gettext_lazy("name"), max_length=100)
 
     class Meta:
@@ -85,7 +92,9 @@ class SchoolClass(models.Model):
 class Student(models.Model):
     """What a teacher needs to know of one student before posting (§1.3.6), and no more."""
 
-    roster = models.ForeignKey(Roster, on_delete=models.CASCADE, related_name="students")
+    roster = models.ForeignKey(
+        Roster, verbose_name=gettext_lazy("roster"), on_delete=models.CASCADE, related_name="students"
+    )
     school_identifier = models.CharField(
         gettext_lazy("student number"),
         max_length=40,
@@ -119,11 +128,16 @@ class Student(models.Model):
         help_text=gettext_lazy("When the form came back (or the answer was given)."),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    recorded_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    recorded_at = models.DateTimeField(gettext_lazy("recorded at"), null=True, blank=True)
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["display_name", "id"]

@@ -7,12 +7,14 @@ class FormSubmission(models.Model):
     answer sent the user. The unique token is what makes a second, identical POST harmless, across
     web processes and whether Redis is up or not."""
 
-    token = models.CharField(max_length=64, unique=True)
+    token = models.CharField(_("token"), max_length=64, unique=True)
     # A plain id, not a foreign key: core sits below accounts and knows nothing of users.
-    user_id = models.BigIntegerField(null=True, blank=True)
-    view = models.CharField(max_length=200, help_text=_("The view that handled the first submission."))
-    target = models.CharField(max_length=500, blank=True, help_text=_("Where the first submission was sent."))
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user_id = models.BigIntegerField(_("user ID"), null=True, blank=True)
+    view = models.CharField(_("view"), max_length=200, help_text=_("The view that handled the first submission."))
+    target = models.CharField(
+        _("target"), max_length=500, blank=True, help_text=_("Where the first submission was sent.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]

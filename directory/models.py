@@ -30,14 +30,14 @@ class DirectoryConnection(models.Model):
         OTHER = "other", _("Other SCIM 2.0 client")
 
     name = models.CharField(
-        max_length=100, unique=True, help_text=_("e.g. 'Entra ID (staff)'. Named in the audit trail.")
+        _("name"), max_length=100, unique=True, help_text=_("e.g. 'Entra ID (staff)'. Named in the audit trail.")
     )
-    provider = models.CharField(max_length=20, choices=Provider.choices, default=Provider.ENTRA)
+    provider = models.CharField(_("provider"), max_length=20, choices=Provider.choices, default=Provider.ENTRA)
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("An inactive connection's tokens are refused (provisioning paused).")
     )
-    notes = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
@@ -50,17 +50,29 @@ class DirectoryConnection(models.Model):
 class ConnectionToken(models.Model):
     """A bearer token of a connection. Only its hash is stored; `prefix` tells tokens apart in lists."""
 
-    connection = models.ForeignKey(DirectoryConnection, on_delete=models.CASCADE, related_name="tokens")
-    prefix = models.CharField(max_length=12, help_text=_("The token's first characters, to recognise it."))
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    connection = models.ForeignKey(
+        DirectoryConnection, verbose_name=_("connection"), on_delete=models.CASCADE, related_name="tokens"
     )
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=12, help_text=_("The token's first characters, to recognise it."))
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -79,15 +91,21 @@ class ConnectionToken(models.Model):
 class DirectoryUser(models.Model):
     """The SCIM User resource of one portal user, managed by one connection."""
 
-    connection = models.ForeignKey(DirectoryConnection, on_delete=models.PROTECT, related_name="users")
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="directory_record")
+    connection = models.ForeignKey(
+        DirectoryConnection, verbose_name=_("connection"), on_delete=models.PROTECT, related_name="users"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="directory_record"
+    )
     scim_id = models.UUIDField(_("SCIM id"), default=uuid.uuid4, unique=True, editable=False)
     external_id = models.CharField(_("external id"), max_length=255, blank=True)
-    employee_number = models.CharField(max_length=100, blank=True)
-    display_name = models.CharField(max_length=255, blank=True)
-    emails = models.JSONField(default=list, blank=True, help_text=_("The e-mail addresses the directory sent."))
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    employee_number = models.CharField(_("employee number"), max_length=100, blank=True)
+    display_name = models.CharField(_("display name"), max_length=255, blank=True)
+    emails = models.JSONField(
+        _("e-mail addresses"), default=list, blank=True, help_text=_("The e-mail addresses the directory sent.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["user__email"]
@@ -107,13 +125,15 @@ class DirectoryUser(models.Model):
 class DirectoryGroup(models.Model):
     """The SCIM Group resource: a directory group, mapped to units' staff or approvers by GroupMapping."""
 
-    connection = models.ForeignKey(DirectoryConnection, on_delete=models.PROTECT, related_name="groups")
+    connection = models.ForeignKey(
+        DirectoryConnection, verbose_name=_("connection"), on_delete=models.PROTECT, related_name="groups"
+    )
     scim_id = models.UUIDField(_("SCIM id"), default=uuid.uuid4, unique=True, editable=False)
-    display_name = models.CharField(max_length=255)
+    display_name = models.CharField(_("display name"), max_length=255)
     external_id = models.CharField(_("external id"), max_length=255, blank=True)
-    members = models.ManyToManyField(DirectoryUser, blank=True, related_name="groups")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    members = models.ManyToManyField(DirectoryUser, verbose_name=_("members"), blank=True, related_name="groups")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["display_name"]
@@ -129,15 +149,20 @@ class DirectoryGroup(models.Model):
 class GroupMapping(models.Model):
     """Members of this directory group are the staff (or the approvers) of this org unit."""
 
-    group = models.ForeignKey(DirectoryGroup, on_delete=models.CASCADE, related_name="mappings")
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(
+        DirectoryGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="mappings"
+    )
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
     role = models.CharField(
+        _("role"),
         max_length=20,
         choices=Membership.Role.choices,
         default=Membership.Role.EMPLOYEE,
         help_text=_("Approvers decide requests and keep the unit's registry (AP 1311 §1.4.5, §1.4.6)."),
     )
-    title = models.CharField(max_length=100, blank=True, help_text=_("Title given to new memberships, e.g. Teacher."))
+    title = models.CharField(
+        _("title"), max_length=100, blank=True, help_text=_("Title given to new memberships, e.g. Teacher.")
+    )
 
     class Meta:
         ordering = ["org_unit__name", "role"]
@@ -151,11 +176,18 @@ class GroupMapping(models.Model):
 class ManagedMembership(models.Model):
     """A membership the directory gave (connection set) or a bulk import gave (connection empty)."""
 
-    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="managed_by")
-    connection = models.ForeignKey(
-        DirectoryConnection, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    membership = models.OneToOneField(
+        Membership, verbose_name=_("membership"), on_delete=models.CASCADE, related_name="managed_by"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    connection = models.ForeignKey(
+        DirectoryConnection,
+        verbose_name=_("connection"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("managed membership")
@@ -167,8 +199,8 @@ class ManagedMembership(models.Model):
 class ExternalOrg(models.Model):
     """The OneRoster `sourcedId` of an org unit, so a re-import and users.csv find the same unit."""
 
-    sourced_id = models.CharField(max_length=255, unique=True)
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    sourced_id = models.CharField(_("sourced ID"), max_length=255, unique=True)
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         verbose_name = _("OneRoster org")
@@ -184,16 +216,20 @@ class DirectoryImport(models.Model):
         PREVIEWED = "previewed", _("Previewed")
         APPLIED = "applied", _("Applied")
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
-    file_names = models.CharField(max_length=300, blank=True)
-    full_roster = models.BooleanField(
-        default=False, help_text=_("The staff file lists everyone: people absent from it may be offboarded.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
-    data = models.JSONField(default=dict, help_text=_("The parsed rows (never a password column)."))
-    summary = models.JSONField(default=dict, blank=True)
-    applied_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    file_names = models.CharField(_("file names"), max_length=300, blank=True)
+    full_roster = models.BooleanField(
+        _("full roster"),
+        default=False,
+        help_text=_("The staff file lists everyone: people absent from it may be offboarded."),
+    )
+    data = models.JSONField(_("data"), default=dict, help_text=_("The parsed rows (never a password column)."))
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

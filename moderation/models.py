@@ -15,12 +15,20 @@ class CheckIn(models.Model):
         PORTAL = "portal", _("Portal")
         EMAIL = "email", _("One-click e-mail link")
 
-    entry = models.ForeignKey("registry.RegistryEntry", on_delete=models.PROTECT, related_name="checkins")
-    period_start = models.DateField(help_text=_("The day (comments on) or the Monday of the week (moderated)."))
-    comment_setting = models.CharField(max_length=10, help_text=_("The account's comment setting at the time."))
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    checked_at = models.DateTimeField(auto_now_add=True)
-    via = models.CharField(max_length=10, choices=Via.choices, default=Via.PORTAL)
+    entry = models.ForeignKey(
+        "registry.RegistryEntry", verbose_name=_("account"), on_delete=models.PROTECT, related_name="checkins"
+    )
+    period_start = models.DateField(
+        _("period start"), help_text=_("The day (comments on) or the Monday of the week (moderated).")
+    )
+    comment_setting = models.CharField(
+        _("comment setting"), max_length=10, help_text=_("The account's comment setting at the time.")
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("checked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("checked at"), auto_now_add=True)
+    via = models.CharField(_("via"), max_length=10, choices=Via.choices, default=Via.PORTAL)
 
     class Meta:
         ordering = ["-period_start", "-id"]
@@ -32,10 +40,12 @@ class CheckIn(models.Model):
 
 
 class MissedCheckIn(models.Model):
-    entry = models.ForeignKey("registry.RegistryEntry", on_delete=models.PROTECT, related_name="missed_checkins")
-    period_start = models.DateField()
-    comment_setting = models.CharField(max_length=10)
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    entry = models.ForeignKey(
+        "registry.RegistryEntry", verbose_name=_("account"), on_delete=models.PROTECT, related_name="missed_checkins"
+    )
+    period_start = models.DateField(_("period start"))
+    comment_setting = models.CharField(_("comment setting"), max_length=10)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-period_start", "-id"]

@@ -19,11 +19,18 @@ class OffboardingCase(models.Model):
         LEFT_UNIT = "left_unit", _("Left the unit")
         LOST_APPROVER_ROLE = "lost_approver_role", _("No longer approver")
 
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="offboarding_cases")
-    org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="offboarding_cases")
-    trigger = models.CharField(max_length=20, choices=Trigger.choices)
-    opened_at = models.DateTimeField(auto_now_add=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person leaving"),
+        on_delete=models.PROTECT,
+        related_name="offboarding_cases",
+    )
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="offboarding_cases"
+    )
+    trigger = models.CharField(_("trigger"), max_length=20, choices=Trigger.choices)
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -48,19 +55,36 @@ class CaseItem(models.Model):
         NEW_PASSWORD = "new_password", _("Needs a new password")
         PENDING_REQUEST = "pending_request", _("Request still open")
 
-    case = models.ForeignKey(OffboardingCase, on_delete=models.CASCADE, related_name="items")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    case = models.ForeignKey(OffboardingCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     entry = models.ForeignKey(
-        "registry.RegistryEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="offboarding_items"
+        "registry.RegistryEntry",
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="offboarding_items",
     )
     account_request = models.ForeignKey(
-        "approvals.AccountRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="offboarding_items"
+        "approvals.AccountRequest",
+        verbose_name=_("account request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="offboarding_items",
     )
-    done_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    done_how = models.CharField(max_length=60, blank=True, help_text=_("The audit action that did the work."))
+    done_how = models.CharField(
+        _("how it was done"), max_length=60, blank=True, help_text=_("The audit action that did the work.")
+    )
 
     class Meta:
         ordering = ["kind", "id"]
@@ -88,18 +112,21 @@ class AccessReview(models.Model):
     by account, that the registry is still right. A district admin starts one (e.g. each term); a new
     approver of a unit gets one for that unit alone (a handover review, `handover_to`)."""
 
-    title = models.CharField(max_length=120)
-    due_on = models.DateField()
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=120)
+    due_on = models.DateField(_("due on"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
     handover_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("hand over to"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="handover_reviews",
         help_text=_("The new approver a handover review was started for."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -111,18 +138,28 @@ class AccessReview(models.Model):
 class ReviewItem(models.Model):
     """One account to confirm in a review, and the approver's answer (who, when, what)."""
 
-    review = models.ForeignKey(AccessReview, on_delete=models.CASCADE, related_name="items")
-    org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="+")
-    entry = models.ForeignKey("registry.RegistryEntry", on_delete=models.PROTECT, related_name="access_review_items")
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    review = models.ForeignKey(AccessReview, verbose_name=_("review"), on_delete=models.CASCADE, related_name="items")
+    org_unit = models.ForeignKey("accounts.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey(
+        "registry.RegistryEntry",
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        related_name="access_review_items",
     )
-    answered_at = models.DateTimeField(null=True, blank=True)
-    still_in_use = models.BooleanField(null=True)
-    owner_right = models.BooleanField(null=True)
-    co_admins_right = models.BooleanField(null=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    still_in_use = models.BooleanField(_("still in use"), null=True)
+    owner_right = models.BooleanField(_("owner correct"), null=True)
+    co_admins_right = models.BooleanField(_("co-administrators correct"), null=True)
     password_current = models.BooleanField(
-        null=True, help_text=_("Changed since the last review, or no change needed.")
+        _("password current"), null=True, help_text=_("Changed since the last review, or no change needed.")
     )
 
     class Meta:

@@ -30,9 +30,14 @@ class MediaInquiry(models.Model):
     OPEN_STATES = (Status.NEW, Status.ACKNOWLEDGED, Status.RESPONDED)
 
     logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="media_inquiries_logged"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        on_delete=models.PROTECT,
+        related_name="media_inquiries_logged",
     )
-    org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="media_inquiries")
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="media_inquiries"
+    )
     registry_entry = models.ForeignKey(
         "registry.RegistryEntry",
         null=True,
@@ -64,22 +69,23 @@ class MediaInquiry(models.Model):
         help_text=_("E-mail address, phone number or handle."),
     )
     question = models.TextField(_("what they asked"), max_length=4000, validators=[validate_long_text])
-    deadline = models.DateTimeField(help_text=_("When the outlet wants an answer (district time)."))
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
+    deadline = models.DateTimeField(_("deadline"), help_text=_("When the outlet wants an answer (district time)."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
 
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="media_inquiries_handled",
         help_text=_("The communications manager who last acted on it."),
     )
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    responded_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    acknowledged_at = models.DateTimeField(_("receipt acknowledged at"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -126,11 +132,15 @@ class InquiryUpdate(models.Model):
         RESPONDED = "responded", _("Responded")
         CLOSED = "closed", _("Closed")
 
-    inquiry = models.ForeignKey(MediaInquiry, on_delete=models.CASCADE, related_name="updates")
-    action = models.CharField(max_length=20, choices=Action.choices)
-    note = models.TextField(blank=True, max_length=4000, validators=[validate_long_text])
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    inquiry = models.ForeignKey(
+        MediaInquiry, verbose_name=_("media inquiry"), on_delete=models.CASCADE, related_name="updates"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    note = models.TextField(_("note"), blank=True, max_length=4000, validators=[validate_long_text])
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -146,27 +156,42 @@ class SchoolEvent(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         CANCELLED = "cancelled", _("Cancelled")
 
-    org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="school_events")
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit", verbose_name=_("school"), on_delete=models.PROTECT, related_name="school_events"
+    )
     title = models.CharField(
-        max_length=200, validators=[validate_single_line], help_text=_("e.g. “Winter concert”, “Grade 5 assembly”.")
+        _("title"),
+        max_length=200,
+        validators=[validate_single_line],
+        help_text=_("e.g. “Winter concert”, “Grade 5 assembly”."),
     )
     starts_at = models.DateTimeField(_("starts"), db_index=True, help_text=_("District time."))
     location = models.CharField(
-        max_length=200, blank=True, validators=[validate_single_line], help_text=_("e.g. Gym, library.")
+        _("location"), max_length=200, blank=True, validators=[validate_single_line], help_text=_("e.g. Gym, library.")
     )
     # Who takes part, as the school's consent roster names them (§1.3.6): the organiser's reminder counts
     # how many of them have no photo consent.
-    classes_taking_part = models.JSONField(default=list, blank=True, help_text=_("Class or homeroom names."))
-    grades_taking_part = models.JSONField(default=list, blank=True, help_text=_('Grades, e.g. ["4", "5"].'))
-    organiser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="events_organised")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED, db_index=True)
+    classes_taking_part = models.JSONField(
+        _("classes taking part"), default=list, blank=True, help_text=_("Class or homeroom names.")
+    )
+    grades_taking_part = models.JSONField(
+        _("grades taking part"), default=list, blank=True, help_text=_('Grades, e.g. ["4", "5"].')
+    )
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("organizer"), on_delete=models.PROTECT, related_name="events_organised"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED, db_index=True
+    )
     announcement_confirmed_at = models.DateTimeField(
         _("announcement read out"), null=True, blank=True, help_text=_("When the organiser confirmed it (§3.1).")
     )
-    announcement_version = models.CharField(max_length=20, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    announcement_version = models.CharField(_("announcement version"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -202,11 +227,15 @@ class SchoolEvent(models.Model):
 class PersonalUseAttestation(models.Model):
     """One employee's yearly confirmation of the personal-use rules (§2, §4.2), with the version confirmed."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attestations")
-    school_year = models.PositiveSmallIntegerField(help_text=_("The year the school year started (2026 for 2026–27)."))
-    statement_version = models.CharField(max_length=20)
-    statements = models.JSONField(default=list, help_text=_("Codes of the statements confirmed."))
-    attested_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="attestations"
+    )
+    school_year = models.PositiveSmallIntegerField(
+        _("school year"), help_text=_("The year the school year started (2026 for 2026–27).")
+    )
+    statement_version = models.CharField(_("statement version"), max_length=20)
+    statements = models.JSONField(_("statements"), default=list, help_text=_("Codes of the statements confirmed."))
+    attested_at = models.DateTimeField(_("attested at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-school_year", "-attested_at"]

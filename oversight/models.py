@@ -19,30 +19,38 @@ def _zeros():
 
 class UnitRollup(models.Model):
     unit = models.OneToOneField(
-        to="accounts.OrgUnit", on_delete=models.CASCADE, primary_key=True, related_name="dashboard_rollup"
+        to="accounts.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="dashboard_rollup",
     )
-    for_day = models.DateField(null=True, help_text=_("The district day the figures were computed for."))
-    changes = models.PositiveBigIntegerField(default=1, help_text=_("Bumped by every change to the unit's data."))
-    computed_changes = models.PositiveBigIntegerField(default=0, help_text=_("`changes` when last computed."))
-    computed_at = models.DateTimeField(null=True)
+    for_day = models.DateField(_("day"), null=True, help_text=_("The district day the figures were computed for."))
+    changes = models.PositiveBigIntegerField(
+        _("changes"), default=1, help_text=_("Bumped by every change to the unit's data.")
+    )
+    computed_changes = models.PositiveBigIntegerField(
+        _("changes when computed"), default=0, help_text=_("`changes` when last computed.")
+    )
+    computed_at = models.DateTimeField(_("computed at"), null=True)
 
-    active = models.PositiveIntegerField(default=0)
-    by_platform = models.JSONField(default=dict)
-    public = models.PositiveIntegerField(default=0)
-    private = models.PositiveIntegerField(default=0)
-    comments_off = models.PositiveIntegerField(default=0)
-    comments_moderated = models.PositiveIntegerField(default=0)
-    comments_on = models.PositiveIntegerField(default=0)
-    overdue_reviews = models.PositiveIntegerField(default=0)
-    checkins_30 = models.PositiveIntegerField(default=0)
-    missed_30 = models.PositiveIntegerField(default=0)
-    checkins_90 = models.PositiveIntegerField(default=0)
-    missed_90 = models.PositiveIntegerField(default=0)
+    active = models.PositiveIntegerField(_("active accounts"), default=0)
+    by_platform = models.JSONField(_("by platform"), default=dict)
+    public = models.PositiveIntegerField(_("public accounts"), default=0)
+    private = models.PositiveIntegerField(_("private accounts"), default=0)
+    comments_off = models.PositiveIntegerField(_("comments off"), default=0)
+    comments_moderated = models.PositiveIntegerField(_("comments moderated"), default=0)
+    comments_on = models.PositiveIntegerField(_("comments on"), default=0)
+    overdue_reviews = models.PositiveIntegerField(_("overdue reviews"), default=0)
+    checkins_30 = models.PositiveIntegerField(_("check-ins (30 days)"), default=0)
+    missed_30 = models.PositiveIntegerField(_("missed check-ins (30 days)"), default=0)
+    checkins_90 = models.PositiveIntegerField(_("check-ins (90 days)"), default=0)
+    missed_90 = models.PositiveIntegerField(_("missed check-ins (90 days)"), default=0)
     # Check-ins made and missed in each of the last 12 weeks (Monday to Sunday), oldest first.
-    weekly_made = models.JSONField(default=_zeros)
-    weekly_missed = models.JSONField(default=_zeros)
-    decided = models.PositiveIntegerField(default=0)
-    median_decision_days = models.FloatField(null=True)
+    weekly_made = models.JSONField(_("check-ins made per week"), default=_zeros)
+    weekly_missed = models.JSONField(_("check-ins missed per week"), default=_zeros)
+    decided = models.PositiveIntegerField(_("requests decided"), default=0)
+    median_decision_days = models.FloatField(_("median days to a decision"), null=True)
 
     class Meta:
         verbose_name = _("unit rollup")

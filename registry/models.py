@@ -106,7 +106,7 @@ class RegistryEntry(models.Model):
         help_text=_("The account's name on the platform, without @."),
     )
     url = models.URLField(_("public URL"), max_length=300, blank=True)
-    lookup_url = models.CharField(max_length=300, blank=True, db_index=True, editable=False)
+    lookup_url = models.CharField(_("normalized URL"), max_length=300, blank=True, db_index=True, editable=False)
 
     # §1.2.4: how the site says it is a professional district site, and the school or unit website it
     # links to; carried from the approved request at registration, asked for on import, re-confirmed by
@@ -341,10 +341,14 @@ class CoAdminTerm(models.Model):
     entry = models.ForeignKey(
         RegistryEntry, verbose_name=_("account"), on_delete=models.CASCADE, related_name="co_admin_terms"
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
     ends_on = models.DateField(_("ends on"), help_text=_("The last day of the co-admin's access is the day before."))
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    ended_at = models.DateTimeField(null=True, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("set by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     class Meta:
         ordering = ["ends_on", "id"]

@@ -197,6 +197,30 @@ TEXT_KEYWORDS = {
     "empty_value_display", "short_description",
 }  # fmt: skip
 CHOICES_BASES = {"TextChoices", "IntegerChoices", "Choices"}
+RELATION_FIELDS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
+
+
+def is_models_module(path: Path) -> bool:
+    """models.py, or a module of a models/ package: where a field without a verbose name shows its
+    attribute name (English) in the admin, ModelForms and filters."""
+    return path.name == "models.py" or "models" in path.parts[:-1]
+
+
+def _unnamed_field(call) -> bool:
+    """A model field declared without a verbose name: neither a first positional string or gettext call
+    (ordinary fields; a relation's first argument is its model) nor verbose_name=."""
+    import ast
+
+    func = _name(call.func)
+    if not (func.endswith("Field") or func in RELATION_FIELDS):
+        return False
+    if any(keyword.arg == "verbose_name" for keyword in call.keywords):
+        return False
+    if func in RELATION_FIELDS or not call.args:
+        return True
+    first = call.args[0]
+    named = isinstance(first, ast.Constant) and isinstance(first.value, str)
+    return not (named or (isinstance(first, ast.Call) and _name(first.func) in MARKERS))
 
 
 def _literal_text(node) -> bool:
@@ -241,9 +265,10 @@ def error_classes(files: list[Path]) -> set[str]:
     return known
 
 
-def unmarked_python_text(source: str, errors: set[str]) -> list[tuple[int, str]]:
+def unmarked_python_text(source: str, errors: set[str], models: bool = False) -> list[tuple[int, str]]:
     """String literals that reach people without gettext: field and form labels, help texts,
-    admin descriptions, choices, messages, and the errors a person is shown."""
+    admin descriptions, choices, messages, and the errors a person is shown; in a models module
+    (`models`), the fields with no verbose name at all (Django would show the attribute's name)."""
     import ast
 
     found = []
@@ -300,6 +325,8 @@ def unmarked_python_text(source: str, errors: set[str]) -> list[tuple[int, str]]
                     for text in value.values:
                         if _literal_text(text):
                             flag(text, f"Meta.{target}")
+                if models and node.name != "Meta" and isinstance(value, ast.Call) and _unnamed_field(value):
+                    flag(value, f"field {target} without a verbose name")
                 if choices and not target.startswith("_"):
                     if isinstance(value, ast.Tuple) and value.elts and _literal_text(value.elts[-1]):
                         flag(value.elts[-1], "choice label")
@@ -340,7 +367,7 @@ def unmarked(root: Path = ROOT) -> list[str]:
     every = [p for app in APPS for p in python_files(app, root)]
     errors = error_classes(every)
     for path in every:
-        for line, why in unmarked_python_text(path.read_text(), errors):
+        for line, why in unmarked_python_text(path.read_text(), errors, is_models_module(path)):
             problems.append(f"{path.relative_to(root)}:{line}: {why}")
     return problems
 
