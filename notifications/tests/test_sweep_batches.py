@@ -186,4 +186,6 @@ def test_reminders_sharing_one_context_are_rendered_once_per_language(monkeypatc
         )
     deliver(result, dry_run=False)
     assert languages == ["en-ca", "en-ca", "fr-ca", "fr-ca"]
-    assert Notification.objects.count() == 4 and len(set(Notification.objects.values_list("subject", flat=True))) == 1
+    subjects = dict(Notification.objects.values_list("recipient__language", "subject").distinct())
+    assert Notification.objects.count() == 4 and len(subjects) == 2
+    assert subjects["en-ca"].startswith("Reminder") and subjects["fr-ca"].startswith("Rappel")
