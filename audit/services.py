@@ -1,8 +1,9 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.http import safe_csv_cell
 
@@ -24,12 +25,15 @@ def record_event(
     `details` is a small JSON object for context (comments, reasons, changed field names):
     never put a secret in it.
     """
+    # The trail names its objects in one language, the district's, whoever acted (issue 17).
+    with translation.override(settings.LANGUAGE_CODE):
+        target_repr = str(target)[:255] if target is not None else ""
     event = AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None else "",
-        target_repr=str(target)[:255] if target is not None else "",
+        target_repr=target_repr,
         org_unit=org_unit,
         source_ip=current_source_ip(),
         details=details or {},

@@ -56,3 +56,18 @@ def test_a_french_export_keeps_english_headers_and_the_machine_codes(client_for,
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["time", "actor", "action", "object", "unit", "source_ip", "details"]
     assert rows[1][2] == "request.withdrawn"
+
+
+def test_the_trail_names_its_objects_in_the_districts_language_whoever_acted(make_entry, teacher, school_a):
+    """A French principal's action and an English one name the same account the same way (§1.4.5 evidence
+    stays comparable): the target's name is recorded in the district's language."""
+    from django.utils import translation
+
+    from audit.services import record_event
+
+    entry = make_entry(teacher, school_a)
+    with translation.override("fr-ca"):
+        assert " sur " in str(entry)  # the account reads "@x sur Instagram" in French
+        event = record_event(actor=teacher, action="registry.registered", target=entry)
+    with translation.override("en-ca"):
+        assert event.target_repr == str(entry)
