@@ -59,7 +59,7 @@ def test_a_french_export_keeps_english_headers_and_the_machine_codes(client_for,
 
 
 def test_the_trail_names_its_objects_in_the_districts_language_whoever_acted(make_entry, teacher, school_a):
-    """A French principal's action and an English one name the same account the same way (§1.4.5 evidence
+    """A French principal’s action and an English one name the same account the same way (the evidence
     stays comparable): the target's name is recorded in the district's language."""
     from django.utils import translation
 
